@@ -1,0 +1,12 @@
+"""The API's root: each app adds its routes under /api/v1/ here."""
+
+from django.urls import path
+
+from backend.api.auth import AuthTokenCreateApi, MeApi
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", AuthTokenCreateApi.as_view(), name="auth-token"),
+    path("me/", MeApi.as_view(), name="me"),
+]

@@ -1,0 +1,29 @@
+"""Build a believable demo cooperative. Safe to run again: it only adds what is missing."""
+
+import importlib
+import importlib.util
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Each app may provide ``<app>/demo.py`` with ``seed(*, stdout) -> None``; they run in
+# the dependency order of DESIGN.md so that later apps find what earlier ones made.
+DEMO_MODULES = [
+    "backend.accounts.demo",
+    "governance.demo",
+    "pioneers.demo",
+    "projects.demo",
+    "marketplace.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo cooperative (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        for name in DEMO_MODULES:
+            if importlib.util.find_spec(name) is None:
+                continue
+            with transaction.atomic():
+                importlib.import_module(name).seed(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

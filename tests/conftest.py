@@ -1,0 +1,80 @@
+import pytest
+from django.core.cache import cache
+
+from backend.celery import app as celery_app
+from tests.services import missing_part, requires_service
+
+SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser", "gettext")
+
+
+@pytest.fixture(autouse=True)
+def _services_present(request):
+    for marker in SERVICE_MARKERS:
+        if request.node.get_closest_marker(marker) and (reason := missing_part(marker)):
+            requires_service(reason)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_worker(request):
+    """Tasks run in the test's process, except in tests that start a real worker."""
+    eager = request.node.get_closest_marker("celery_worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user_factory(db):
+    from tests.factories import UserFactory
+
+    return UserFactory
+
+
+@pytest.fixture
+def visitor_client(client):
+    return client
+
+
+@pytest.fixture
+def member(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="membre@example.org")
+
+
+@pytest.fixture
+def coordinator(db):
+    from backend.accounts.roles import coordinator_grant
+    from tests.factories import UserFactory
+
+    user = UserFactory(email="jardinier@example.org")
+    coordinator_grant(user=user)
+    return user
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def coordinator_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()

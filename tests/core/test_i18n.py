@@ -1,0 +1,102 @@
+"""French first, English on demand, and complete catalogues."""
+
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+from tests.core.test_settings import ROOT
+
+pytestmark = pytest.mark.django_db
+
+LOCALE = ROOT / "backend" / "locale"
+
+
+def test_pages_are_in_french_by_default_even_for_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="fr">' in html
+    assert "Rejoindre la communauté" in html
+    assert response["Content-Language"] == "fr"
+
+
+def test_language_switch_turns_the_site_to_english_and_back(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/a-propos/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/a-propos/"
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Join the community" in html
+
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def test_an_unknown_language_falls_back_to_french(client):
+    client.cookies["terreau_language"] = "xx"
+    assert '<html lang="fr">' in client.get("/").content.decode()
+
+
+def test_api_errors_follow_the_chosen_language(api_client):
+    api_client.cookies["terreau_language"] = "en"
+    response = api_client.get("/api/v1/me/")
+    assert response.json()["detail"] == "Authentication credentials were not provided."
+
+
+def _entries(po: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) for each singular entry of a .po file."""
+    import polib
+
+    return [(e.msgid, e.msgstr, e.fuzzy) for e in polib.pofile(str(po)) if not e.msgid_plural]
+
+
+def test_french_catalogue_translates_every_string():
+    entries = _entries(LOCALE / "fr" / "LC_MESSAGES" / "django.po")
+    assert len(entries) > 50
+    missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    assert missing == []
+
+
+def test_compiled_french_catalogue_matches_its_source():
+    # The .mo files are committed so a fresh machine needs no gettext at run time;
+    # this fails when someone edits the .po without compiling it.
+    entries = _entries(LOCALE / "fr" / "LC_MESSAGES" / "django.po")
+    with translation.override("fr"):
+        stale = [msgid for msgid, msgstr, _ in entries if translation.gettext(msgid) != msgstr]
+    assert stale == []
+
+
+@pytest.mark.gettext
+def test_catalogues_hold_every_string_of_the_code(tmp_path):
+    """makemessages on the current code adds nothing that the committed catalogue lacks."""
+    import shutil
+    import subprocess
+    import sys
+
+    work = tmp_path / "tree"
+    shutil.copytree(
+        ROOT,
+        work,
+        ignore=shutil.ignore_patterns(".venv", "var", ".git", "tests", "node_modules", "*.pyc"),
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "fr",
+            "--no-obsolete",
+            "--ignore=.venv",
+            "--ignore=var",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    fresh = {m for m, _, _ in _entries(work / "backend/locale/fr/LC_MESSAGES/django.po")}
+    committed = {m for m, _, _ in _entries(LOCALE / "fr" / "LC_MESSAGES" / "django.po")}
+    assert sorted(fresh - committed) == []
