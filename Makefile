@@ -60,9 +60,11 @@ format: $(VENV)/.installed-test
 	@$(VENV)/bin/ruff format .
 	@$(VENV)/bin/ruff check --fix .
 
+# Each app keeps its own catalogue (<app>/locale); create <app>/locale/fr/LC_MESSAGES
+# first for a new app. Fill the French, then `make messages` again to compile.
 messages: $(VENV)/.installed-test
 	@$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
-	@$(PY) manage.py compilemessages --ignore=.venv
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 clean:
 	rm -rf $(VENV) var/static

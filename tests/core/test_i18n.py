@@ -9,7 +9,7 @@ from tests.core.test_settings import ROOT
 
 pytestmark = pytest.mark.django_db
 
-LOCALE = ROOT / "backend" / "locale"
+CATALOGUES = sorted(ROOT.glob("*/locale/fr/LC_MESSAGES/django.po"))
 
 
 def test_pages_are_in_french_by_default_even_for_an_english_browser(client):
@@ -50,20 +50,31 @@ def _entries(po: Path) -> list[tuple[str, str, bool]]:
     return [(e.msgid, e.msgstr, e.fuzzy) for e in polib.pofile(str(po)) if not e.msgid_plural]
 
 
-def test_french_catalogue_translates_every_string():
-    entries = _entries(LOCALE / "fr" / "LC_MESSAGES" / "django.po")
-    assert len(entries) > 50
+def test_every_app_with_strings_has_a_french_catalogue():
+    assert ROOT / "backend/locale/fr/LC_MESSAGES/django.po" in CATALOGUES
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_french_catalogue_translates_every_string(po):
+    entries = _entries(po)
+    assert entries
     missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
     assert missing == []
 
 
-def test_compiled_french_catalogue_matches_its_source():
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_compiled_french_catalogue_matches_its_source(po):
     # The .mo files are committed so a fresh machine needs no gettext at run time;
-    # this fails when someone edits the .po without compiling it.
-    entries = _entries(LOCALE / "fr" / "LC_MESSAGES" / "django.po")
-    with translation.override("fr"):
-        stale = [msgid for msgid, msgstr, _ in entries if translation.gettext(msgid) != msgstr]
+    # this fails when someone edits the .po without compiling it. (A msgid that two
+    # catalogues translate differently also shows up here.)
+    import polib
+
+    compiled = {e.msgid: e.msgstr for e in polib.mofile(str(po.with_suffix(".mo")))}
+    stale = [msgid for msgid, msgstr, _ in _entries(po) if compiled.get(msgid) != msgstr]
     assert stale == []
+    with translation.override("fr"):
+        differing = [m for m, s, _ in _entries(po) if s and translation.gettext(m) != s]
+    assert differing == []
 
 
 @pytest.mark.gettext
@@ -97,6 +108,8 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    fresh = {m for m, _, _ in _entries(work / "backend/locale/fr/LC_MESSAGES/django.po")}
-    committed = {m for m, _, _ in _entries(LOCALE / "fr" / "LC_MESSAGES" / "django.po")}
-    assert sorted(fresh - committed) == []
+    for po in sorted(work.glob("*/locale/fr/LC_MESSAGES/django.po")):
+        fresh = {m for m, _, _ in _entries(po)}
+        committed_po = ROOT / po.relative_to(work)
+        committed = {m for m, _, _ in _entries(committed_po)} if committed_po.exists() else set()
+        assert sorted(fresh - committed) == [], f"untranslated strings for {po.parts[-5]}"
