@@ -5,6 +5,8 @@ is still untranslated (exit 1 if anything is).
 """
 
 import json
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -41,6 +43,10 @@ def main() -> int:
         if entry.fuzzy and entry.msgstr:
             entry.flags.remove("fuzzy")
     po.save()
+    if shutil.which("msgcat"):
+        # Wrap lines the way makemessages (msgmerge) does, so later runs change nothing.
+        subprocess.run(["msgcat", "-o", str(po_path), str(po_path)], check=True)  # noqa: S603, S607
+        po = polib.pofile(str(po_path))
     po.save_as_mofile(str(po_path.with_suffix(".mo")))
     missing = [e.msgid for e in po if not e.msgstr and not e.msgid_plural]
     if language == "en":
