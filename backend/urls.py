@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from backend.core import health, views
+from backend.core import health, i18n, views
 
 # The admin's login goes through allauth: its rate limits and two-factor apply there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -19,9 +19,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("a-propos/", views.about, name="about"),
     path("healthz", health.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
+    path("membres/", include("governance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("backend.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

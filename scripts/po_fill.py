@@ -38,7 +38,12 @@ def main() -> int:
         if language == "en":
             entry.msgstr = ""  # English is the source language: shown as written
             continue
-        if entry.msgid in translations and (not entry.msgstr or entry.fuzzy):
+        if entry.msgid_plural:
+            # Plural entries take a list: one form per plural of the language.
+            forms = translations.get(entry.msgid)
+            if isinstance(forms, list) and (not any(entry.msgstr_plural.values()) or entry.fuzzy):
+                entry.msgstr_plural = dict(enumerate(forms))
+        elif entry.msgid in translations and (not entry.msgstr or entry.fuzzy):
             entry.msgstr = translations[entry.msgid]
         if entry.fuzzy and entry.msgstr:
             entry.flags.remove("fuzzy")
@@ -48,7 +53,12 @@ def main() -> int:
         subprocess.run(["msgcat", "-o", str(po_path), str(po_path)], check=True)  # noqa: S603, S607
         po = polib.pofile(str(po_path))
     po.save_as_mofile(str(po_path.with_suffix(".mo")))
-    missing = [e.msgid for e in po if not e.msgstr and not e.msgid_plural]
+    missing = [
+        e.msgid
+        for e in po
+        if (not e.msgstr and not e.msgid_plural)
+        or (e.msgid_plural and not all(e.msgstr_plural.values()))
+    ]
     if language == "en":
         return 0  # English is the source language: empty msgstr means "as written"
     for msgid in missing:

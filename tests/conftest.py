@@ -44,11 +44,52 @@ def visitor_client(client):
     return client
 
 
+SEED_COLLEGES = [
+    ("fondateurs", "Fondateurs", 20, False),
+    ("partenaires-historiques", "Partenaires historiques", 15, False),
+    ("beneficiaires", "Bénéficiaires", 30, True),
+    ("fournisseurs", "Fournisseurs", 10, False),
+    ("collectivites", "Collectivités", 15, False),
+    ("salaries", "Salariés", 10, False),
+]
+
+
 @pytest.fixture
-def member(db):
+def colleges(db):
+    """The six colleges of the seed, weights summing to 100."""
+    from governance.models import College
+
+    return {
+        slug: College.objects.create(
+            slug=slug, name=name, vote_weight=weight, is_pioneers=pioneers, position=i
+        )
+        for i, (slug, name, weight, pioneers) in enumerate(SEED_COLLEGES)
+    }
+
+
+@pytest.fixture
+def membership_factory(db):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory
+
+
+@pytest.fixture
+def member(db, colleges):
+    """A person who is an admitted member (college: fondateurs, one paid share)."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(email="membre@example.org")
+    MembershipFactory(user=user, college=colleges["fondateurs"], shares=1)
+    return user
+
+
+@pytest.fixture
+def visitor_user(db):
+    """A logged-in person who is not a member."""
     from tests.factories import UserFactory
 
-    return UserFactory(email="membre@example.org")
+    return UserFactory(email="visiteur@example.org")
 
 
 @pytest.fixture

@@ -24,3 +24,43 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.get_or_create(
                 user=self, email=self.email, defaults={"verified": True, "primary": True}
             )
+
+
+class CollegeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.College"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Collège {n}")
+    slug = factory.Sequence(lambda n: f"college-{n}")
+    vote_weight = 20
+    position = factory.Sequence(lambda n: n)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An admitted member (status member, with a number); shares via ``shares=N``."""
+
+    class Meta:
+        model = "governance.Membership"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    college = factory.SubFactory(CollegeFactory)
+    status = "member"
+    number = factory.Sequence(lambda n: n + 1)
+    joined_on = factory.Faker("date_this_decade")
+
+    @factory.post_generation
+    def shares(self, create, extracted, **kwargs):
+        if create and extracted:
+            from governance.models import Membership, ShareSubscription
+
+            ShareSubscription.objects.create(
+                membership=self,
+                quantity=extracted,
+                unit_value_cents=5000,
+                subscribed_on=self.joined_on,
+                paid_on=self.joined_on,
+            )
+            Membership.objects.filter(pk=self.pk).update(shares_held=extracted)
+            self.shares_held = extracted

@@ -5,6 +5,9 @@ import importlib.util
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
+
+_SILENT = "django.core.mail.backends.dummy.EmailBackend"
 
 # Each app may provide ``<app>/demo.py`` with ``seed(*, stdout) -> None``; they run in
 # the dependency order of DESIGN.md so that later apps find what earlier ones made.
@@ -21,9 +24,14 @@ class Command(BaseCommand):
     help = "Load the demo cooperative (idempotent)."
 
     def handle(self, *args, **options) -> None:
+        # Demo people have made-up addresses: building them sends no e-mail at all.
+        with override_settings(MAILERS={"default": {"BACKEND": _SILENT}}):
+            self._seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+
+    def _seed(self) -> None:
         for name in DEMO_MODULES:
             if importlib.util.find_spec(name) is None:
                 continue
             with transaction.atomic():
                 importlib.import_module(name).seed(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from governance import api
+
+urlpatterns = [
+    path("colleges/", api.CollegeListCreateApi.as_view(), name="college-list"),
+    path("colleges/<slug:slug>/", api.CollegeDetailApi.as_view(), name="college-detail"),
+    path("members/", api.MemberListCreateApi.as_view(), name="member-list"),
+    path("members/me/", api.MemberMeApi.as_view(), name="member-me"),
+    path("members/<int:pk>/duties/", api.MemberDutiesApi.as_view(), name="member-duties"),
+]

@@ -1,0 +1,5 @@
+from backend.core.errors import ApplicationError
+
+
+class GovernanceError(ApplicationError):
+    """A membership, college, share or charter rule refused an operation."""

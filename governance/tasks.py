@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from governance.reminders import duty_reminders_send
+
+
+@shared_task(acks_late=True)
+def duty_reminders() -> int:
+    return duty_reminders_send()
