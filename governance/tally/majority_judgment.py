@@ -77,7 +77,7 @@ class Separation:
 
     def to_dict(self) -> dict[str, JSON]:
         return {
-            "versus": self.versus,  # type: ignore[dict-item]
+            "versus": self.versus,
             "removed": self.removed,
             "removed_profile": list(self.removed_profile),
             "grade": self.grade,
@@ -178,8 +178,7 @@ def majority_judgment(
                 rank=rank,
                 details=_option_details(
                     sorted_grades[option],
-                    versus,
-                    sorted_grades[versus] if versus is not None else None,
+                    None if versus is None else (versus, sorted_grades[versus]),
                 ),
             )
         )
@@ -198,7 +197,7 @@ def _profiles_from_ballots(
     pairs: Counter[tuple[OptionId, int]] = Counter()
     try:
         for ballot in ballots:
-            pairs.update(ballot.items())  # counted in C: 100,000 ballots take milliseconds
+            pairs.update(ballot.items())  # counted in C, not grade by grade in Python
     except (AttributeError, TypeError):
         _raise_first_invalid(options, grade_total, ballots)
     profiles = {option: [0] * grade_total for option in options}
@@ -351,8 +350,9 @@ def _compare(x: _SortedGrades, y: _SortedGrades) -> tuple[int, int]:
 
 
 def _option_details(
-    grades: _SortedGrades, versus: OptionId | None, versus_grades: _SortedGrades | None
+    grades: _SortedGrades, versus: tuple[OptionId, _SortedGrades] | None
 ) -> MajorityJudgmentOption:
+    """The option's profile and gauge, and what puts it below `versus` (option, grades)."""
     n = grades.size
     if n == 0:
         return MajorityJudgmentOption(
@@ -368,10 +368,11 @@ def _option_details(
     lower = grades.ends[majority_grade - 1] if majority_grade else 0
     higher = n - grades.ends[majority_grade]
     separation = None
-    if versus_grades is not None:
+    if versus is not None:
+        versus_option, versus_grades = versus
         _, removed = _compare(versus_grades, grades)
         separation = Separation(
-            versus=versus,
+            versus=versus_option,
             removed=removed,
             removed_profile=grades.removed_profile(removed),
             grade=grades.median_at(removed),

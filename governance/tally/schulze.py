@@ -36,7 +36,7 @@ class SchulzeOption:
     beats: tuple[OptionId, ...]
 
     def to_dict(self) -> dict[str, JSON]:
-        return {"beats": list(self.beats)}  # type: ignore[arg-type]
+        return {"beats": list(self.beats)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class SchulzeDetails:
 
     def to_dict(self) -> dict[str, JSON]:
         return {
-            "options": list(self.options),  # type: ignore[dict-item]
+            "options": list(self.options),
             "pairwise": [list(row) for row in self.pairwise],
             "strongest_paths": [list(row) for row in self.strongest_paths],
         }

@@ -6,11 +6,11 @@ dataclasses whose `to_dict()` gives JSON-ready data for the vote to store at clo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-type OptionId = Hashable
+type OptionId = int | str
 """An option's identifier: in Terreau the option's primary key, in tests often a letter."""
 
 type JSON = bool | int | float | str | list[JSON] | dict[str, JSON] | None
@@ -53,7 +53,7 @@ class RankedOption[D: Serialisable]:
     details: D
 
     def to_dict(self) -> dict[str, JSON]:
-        return {"option": self.option, "rank": self.rank, **self.details.to_dict()}  # type: ignore[dict-item]
+        return {"option": self.option, "rank": self.rank, **self.details.to_dict()}
 
 
 @dataclass(frozen=True, slots=True)
