@@ -8,3 +8,6 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance import duties  # noqa: F401  (registers the core duties)
+        from governance.assemblies import duties as assembly_duties
+
+        assembly_duties.register()

@@ -41,6 +41,43 @@ class CooperativeSettings(models.Model):
     assembly_notice_days = models.PositiveSmallIntegerField(
         _("assembly notice period (days)"), default=15, validators=[MaxValueValidator(365)]
     )
+    max_proxies_per_holder = models.PositiveSmallIntegerField(
+        _("maximum proxies per holder"), default=2, validators=[MaxValueValidator(100)]
+    )
+    # Quorum thresholds in percent of the members with voting rights (SCIC SA defaults).
+    quorum_ordinary_first = models.DecimalField(
+        _("quorum, ordinary assembly, first convocation (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(20),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    quorum_ordinary_second = models.DecimalField(
+        _("quorum, ordinary assembly, second convocation (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    quorum_extraordinary_first = models.DecimalField(
+        _("quorum, extraordinary assembly, first convocation (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(25),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    quorum_extraordinary_second = models.DecimalField(
+        _("quorum, extraordinary assembly, second convocation (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(20),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    silent_college_counts_as_no = models.BooleanField(
+        _("a college that casts no vote counts as 0 % yes"),
+        default=False,
+        help_text=_("Otherwise its weight is shared among the colleges that voted."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -329,3 +366,15 @@ class DutyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}:{self.duty}@{self.sent_at:%Y-%m-%d}"
+
+
+# Django finds an app's models through this module.
+from governance.assemblies.models import (  # noqa: E402, F401
+    Assembly,
+    AssemblyDocument,
+    Attendance,
+    ConvocationNotice,
+    Proxy,
+    Resolution,
+    ResolutionVote,
+)

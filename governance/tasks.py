@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from governance.assemblies.tasks import assembly_convocations_send  # noqa: F401  (autodiscovery)
 from governance.reminders import duty_reminders_send
 
 

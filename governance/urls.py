@@ -1,6 +1,7 @@
 from django.urls import path
 
 from governance import views
+from governance.assemblies import views as assemblies
 
 app_name = "governance"
 
@@ -14,4 +15,22 @@ urlpatterns = [
     path("gestion/registre/", views.capital_register, name="register"),
     path("gestion/<int:pk>/", views.member_detail, name="member_detail"),
     path("gestion/<int:pk>/<slug:action>/", views.member_action, name="member_action"),
+    path("assemblees/", assemblies.assembly_list, name="assembly_list"),
+    path("assemblees/nouvelle/", assemblies.assembly_create, name="assembly_create"),
+    path("assemblees/<int:pk>/", assemblies.assembly_detail, name="assembly_detail"),
+    path("assemblees/<int:pk>/pouvoir/", assemblies.assembly_proxy, name="assembly_proxy"),
+    path("assemblees/<int:pk>/presence/", assemblies.assembly_checkin, name="assembly_checkin"),
+    path("assemblees/<int:pk>/vote/", assemblies.assembly_vote, name="assembly_vote"),
+    path("assemblees/<int:pk>/console/", assemblies.assembly_console, name="assembly_console"),
+    path(
+        "assemblees/<int:pk>/proces-verbal/", assemblies.assembly_minutes, name="assembly_minutes"
+    ),
+    path("assemblees/<int:pk>/<slug:action>/", assemblies.assembly_action, name="assembly_action"),
+    path("resolutions/<int:pk>/vote/", assemblies.resolution_vote, name="resolution_vote"),
+    path("resolutions/<int:pk>/resultat/", assemblies.resolution_result, name="resolution_result"),
+    path(
+        "resolutions/<int:pk>/<slug:action>/",
+        assemblies.resolution_action,
+        name="resolution_action",
+    ),
 ]

@@ -43,9 +43,14 @@ def main() -> int:
             forms = translations.get(entry.msgid)
             if isinstance(forms, list) and (not any(entry.msgstr_plural.values()) or entry.fuzzy):
                 entry.msgstr_plural = dict(enumerate(forms))
-        elif entry.msgid in translations and (not entry.msgstr or entry.fuzzy):
+        elif entry.msgid in translations and not entry.msgstr:
             entry.msgstr = translations[entry.msgid]
-        if entry.fuzzy and entry.msgstr:
+        if entry.fuzzy:
+            # A fuzzy entry is gettext's guess from a similar string: never trust it.
+            if entry.msgid in translations and not entry.msgid_plural:
+                entry.msgstr = translations[entry.msgid]
+            elif not entry.msgid_plural:
+                entry.msgstr = ""
             entry.flags.remove("fuzzy")
     po.save()
     if shutil.which("msgcat"):
