@@ -269,6 +269,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 3600
 # Periodic tasks: Celery's own schedule (each app adds its entries in backend/celery.py).
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["marketplace-receipts-catch-up"] = {
+    "task": "marketplace.tasks.funds.contribution_receipts_catch_up",
+    "schedule": 60 * 60,
+}
+CELERY_BEAT_SCHEDULE["marketplace-funds-check"] = {
+    "task": "marketplace.tasks.funds.funds_check_periodic",
+    "schedule": 24 * 60 * 60,
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -290,6 +298,7 @@ REST_FRAMEWORK = {
         "anon": env("TERREAU_API_THROTTLE_ANON"),
         "user": env("TERREAU_API_THROTTLE_USER"),
         "auth_token": "10/minute",
+        "contributions": "30/hour",
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -24,3 +24,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.get_or_create(
                 user=self, email=self.email, defaults={"verified": True, "primary": True}
             )
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Project"
+
+    title = factory.Sequence(lambda n: f"Projet commun {n}")
+    slug = factory.Sequence(lambda n: f"projet-commun-{n}")
+    summary = "Un projet au service des pionniers."
+    status = "selected"

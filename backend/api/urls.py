@@ -1,6 +1,6 @@
 """The API's root: each app adds its routes under /api/v1/ here."""
 
-from django.urls import path
+from django.urls import include, path
 
 from backend.api.auth import AuthTokenCreateApi, MeApi
 
@@ -9,4 +9,5 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", AuthTokenCreateApi.as_view(), name="auth-token"),
     path("me/", MeApi.as_view(), name="me"),
+    path("", include("marketplace.api_urls")),
 ]
