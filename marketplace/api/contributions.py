@@ -4,15 +4,20 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.api.pagination import PageNumberPagination as TerreauPagination
+from backend.api.pagination import PageNumberPagination
 from marketplace.errors import MarketplaceError
 from marketplace.models import Contribution, ContributionChannel, Fund, FundAllocation, FundKind
 from marketplace.models.funds import CURRENCY
@@ -50,7 +55,7 @@ class StrictCentsField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class TargetSerializer(serializers.Serializer):
+class FundTargetInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=FundKind.choices)
     id = serializers.IntegerField(required=False, min_value=1)
 
@@ -60,7 +65,7 @@ class TargetSerializer(serializers.Serializer):
         return attrs
 
 
-class TargetOutputSerializer(serializers.Serializer):
+class FundTargetRefSerializer(serializers.Serializer):
     type = serializers.CharField()
     id = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
@@ -105,7 +110,7 @@ class ContributionOutputSerializer(serializers.Serializer):
     transfer_reference = serializers.CharField(allow_null=True)
     amount_cents = serializers.IntegerField()
     currency = serializers.CharField()
-    target = TargetOutputSerializer()
+    target = FundTargetRefSerializer()
 
 
 def _manual_instructions(contribution: Contribution) -> str | None:
@@ -142,8 +147,9 @@ class ContributionCreateApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [ContributionRateThrottle]
 
+    @extend_schema_serializer(component_name="ContributionCreateInput")
     class InputSerializer(serializers.Serializer):
-        target = TargetSerializer()
+        target = FundTargetInputSerializer()
         amount_cents = StrictCentsField()
         currency = serializers.ChoiceField(choices=[(CURRENCY, CURRENCY)])
         email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -182,6 +188,7 @@ class ContributionDetailApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="ContributionDetail")
     class OutputSerializer(ContributionOutputSerializer):
         channel = serializers.CharField()
         amount_received_cents = serializers.IntegerField()
@@ -217,7 +224,7 @@ class ContributionDetailApi(APIView):
         return Response(self.OutputSerializer(body).data)
 
 
-class FundTargetSerializer(serializers.Serializer):
+class FundTargetTotalsSerializer(serializers.Serializer):
     type = serializers.CharField()
     id = serializers.IntegerField(allow_null=True)
     title = serializers.CharField()
@@ -231,12 +238,13 @@ class FundsSummaryApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="FundsSummary")
     class OutputSerializer(serializers.Serializer):
         currency = serializers.CharField()
         received_cents = serializers.IntegerField()
         allocated_cents = serializers.IntegerField()
         available_cents = serializers.IntegerField()
-        targets = FundTargetSerializer(many=True)
+        targets = FundTargetTotalsSerializer(many=True)
 
     @extend_schema(responses={200: OutputSerializer})
     def get(self, request: Request) -> Response:
@@ -263,11 +271,11 @@ class FundsSummaryApi(APIView):
         )
 
 
-class AllocationOutputSerializer(serializers.Serializer):
+class FundAllocationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    source = TargetOutputSerializer()
+    source = FundTargetRefSerializer()
     project = inline_serializer(
-        "AllocationProject",
+        "FundAllocationProject",
         fields={"id": serializers.IntegerField(), "title": serializers.CharField()},
     )
     amount_cents = serializers.IntegerField()
@@ -290,36 +298,39 @@ def _allocation_output(allocation: FundAllocation) -> dict:
     }
 
 
-class FundAllocationsApi(APIView):
+class FundAllocationsApi(GenericAPIView):
     """GET: the allocations, newest first (public, paginated).
     POST: a coordinator allocates money from a fund to a project."""
 
-    pagination_class: type[PageNumberPagination] = TerreauPagination
+    pagination_class = PageNumberPagination
 
+    @extend_schema_serializer(component_name="FundAllocationCreateInput")
     class InputSerializer(serializers.Serializer):
-        source = TargetSerializer(required=False)
+        source = FundTargetInputSerializer(required=False)
         project = serializers.IntegerField(min_value=1)
         amount_cents = StrictCentsField(min_value=1)
         currency = serializers.ChoiceField(choices=[(CURRENCY, CURRENCY)])
         allocated_on = serializers.DateField(required=False)
         note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
+    def get_queryset(self):
+        return fund_allocations_list()
+
     def get_permissions(self):
         if self.request.method == "POST":
             return [IsAuthenticated()]
         return [AllowAny()]
 
-    @extend_schema(responses={200: AllocationOutputSerializer(many=True)})
+    @extend_schema(responses={200: FundAllocationOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(fund_allocations_list(), request, view=self)
-        return paginator.get_paginated_response(
-            AllocationOutputSerializer([_allocation_output(a) for a in page], many=True).data
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(
+            FundAllocationOutputSerializer([_allocation_output(a) for a in page], many=True).data
         )
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: AllocationOutputSerializer},
+        responses={201: FundAllocationOutputSerializer},
         parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request: Request) -> Response:

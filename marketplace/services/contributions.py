@@ -549,7 +549,6 @@ def contribution_receipt_send(*, contribution_id: int) -> bool:
     context = {
         "contribution": contribution,
         "fund": contribution.fund,
-        "amount": format_cents(contribution.amount_received_cents),
         "site_url": settings.SITE_URL,
     }
     with translation.override(contribution.language):

@@ -1,6 +1,5 @@
 """Contribution pages: the form per target, then the success and cancel pages."""
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -105,8 +104,6 @@ def contribution_success(request: HttpRequest, token) -> HttpResponse:
     contribution = contribution_by_token_get(token=token)
     if contribution is None:
         raise Http404
-    if contribution.status == ContributionStatus.PAID:
-        messages.success(request, _("Thank you! Your contribution has been received."))
     return render(
         request,
         "marketplace/contribution_success.html",

@@ -91,3 +91,31 @@ def test_catch_up_sends_the_receipts_that_were_lost(paid_contribution_factory):
     assert [m.to for m in mail.outbox] == [["oubli@example.org"]]
     recent.refresh_from_db()
     assert recent.receipt_sent_at is None
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_receipts_go_through_a_real_worker_once(coordinator, member):
+    from celery.contrib.testing.worker import start_worker
+
+    from backend.celery import app
+    from marketplace.services.contributions import (
+        contribution_manual_payment_record,
+        contribution_start,
+    )
+
+    pledge = contribution_start(actor=member, project=None, amount_cents=2_000, card=False)
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        # the payment's commit enqueues the receipt; a duplicate delivery follows it
+        contribution_manual_payment_record(
+            actor=coordinator,
+            contribution=pledge,
+            method="bank_transfer",
+            amount_cents=2_000,
+            received_on=timezone.localdate(),
+            reference="VIR-WORKER",
+        )
+        assert contribution_receipt_email.delay(pledge.pk).get(timeout=30) is False
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    pledge.refresh_from_db()
+    assert pledge.receipt_sent_at is not None
