@@ -267,11 +267,19 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 3600
-# Periodic tasks: Celery's own schedule (each app adds its entries in backend/celery.py).
+# Periodic tasks: Celery's own schedule (django-celery-beat does not install with Django 6.1).
 CELERY_BEAT_SCHEDULE: dict = {
     "governance-duty-reminders": {
         "task": "governance.tasks.duty_reminders",
         "schedule": 60 * 60 * 24,
+    },
+    "marketplace-receipts-catch-up": {
+        "task": "marketplace.tasks.funds.contribution_receipts_catch_up",
+        "schedule": 60 * 60,
+    },
+    "marketplace-funds-check": {
+        "task": "marketplace.tasks.funds.funds_check_periodic",
+        "schedule": 24 * 60 * 60,
     },
 }
 
@@ -295,6 +303,7 @@ REST_FRAMEWORK = {
         "anon": env("TERREAU_API_THROTTLE_ANON"),
         "user": env("TERREAU_API_THROTTLE_USER"),
         "auth_token": "10/minute",
+        "contributions": "30/hour",
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

@@ -64,3 +64,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
             )
             Membership.objects.filter(pk=self.pk).update(shares_held=extracted)
             self.shares_held = extracted
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "projects.Project"
+
+    title = factory.Sequence(lambda n: f"Projet commun {n}")
+    slug = factory.Sequence(lambda n: f"projet-commun-{n}")
+    summary = "Un projet au service des pionniers."
+    status = "selected"

@@ -1,0 +1,3 @@
+"""Admin screens of the marketplace, one module per domain."""
+
+from marketplace.admin import funds  # noqa: F401

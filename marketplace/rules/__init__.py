@@ -1,0 +1,3 @@
+"""Permissions of the marketplace (django-rules autodiscovers this package)."""
+
+from marketplace.rules import funds  # noqa: F401

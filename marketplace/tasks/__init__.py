@@ -1,0 +1,9 @@
+"""Celery discovers ``marketplace.tasks``: each module's tasks are imported here."""
+
+from marketplace.tasks.funds import (
+    contribution_receipt_email,
+    contribution_receipts_catch_up,
+    funds_check_periodic,
+)
+
+__all__ = ["contribution_receipt_email", "contribution_receipts_catch_up", "funds_check_periodic"]

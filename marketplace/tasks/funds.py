@@ -1,0 +1,49 @@
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from marketplace.models import Contribution, ContributionStatus
+from marketplace.services.contributions import contribution_receipt_send
+from marketplace.services.funds import funds_integrity_problems
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8
+)
+def contribution_receipt_email(contribution_id: int) -> bool:
+    # The service records the sending under a row lock: safe to run twice.
+    return contribution_receipt_send(contribution_id=contribution_id)
+
+
+@shared_task
+def contribution_receipts_catch_up() -> int:
+    """Enqueue receipts that were never sent (a lost task, an SMTP outage beyond the
+    retries): every paid contribution gets its receipt in the end."""
+    cutoff = timezone.now() - timedelta(minutes=15)
+    ids = list(
+        Contribution.objects.filter(
+            status__in=[ContributionStatus.PAID, ContributionStatus.REFUNDED],
+            receipt_sent_at__isnull=True,
+            receipt_number__isnull=False,
+            paid_at__lt=cutoff,
+        )
+        .exclude(email="")
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        contribution_receipt_email.delay(pk)
+    return len(ids)
+
+
+@shared_task
+def funds_check_periodic() -> int:
+    """The nightly version of ``manage.py funds_check``: logs every difference."""
+    problems = funds_integrity_problems()
+    for problem in problems:
+        logger.error("funds_check: %s", problem)
+    return len(problems)

@@ -1,0 +1,41 @@
+"""The marketplace's pages (included at the site's root by backend/urls.py)."""
+
+from django.urls import path
+
+from marketplace.views import contributions, funds, stripe_webhook
+
+app_name = "marketplace"
+
+urlpatterns = [
+    path("contribuer/", contributions.contribute_cooperative, name="contribute"),
+    path(
+        "contribuer/projet/<slug:slug>/",
+        contributions.contribute_project,
+        name="contribute_project",
+    ),
+    path(
+        "contribuer/merci/<uuid:token>/",
+        contributions.contribution_success,
+        name="contribution_success",
+    ),
+    path(
+        "contribuer/annulation/<uuid:token>/",
+        contributions.contribution_cancel,
+        name="contribution_cancel",
+    ),
+    path("fonds/", funds.funds, name="funds"),
+    path("fonds/export.csv", funds.funds_export, name="funds_export"),
+    path("fonds/gestion/", funds.funds_manage, name="funds_manage"),
+    path(
+        "fonds/gestion/contributions/<int:pk>/paiement/",
+        funds.payment_record,
+        name="payment_record",
+    ),
+    path(
+        "fonds/gestion/contribution-manuelle/",
+        funds.manual_contribution_record,
+        name="manual_contribution",
+    ),
+    path("fonds/gestion/affectation/", funds.allocation_record, name="allocation_record"),
+    path("stripe/webhook/", stripe_webhook.stripe_webhook, name="stripe_webhook"),
+]
