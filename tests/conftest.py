@@ -25,6 +25,16 @@ def _celery_eager_unless_worker(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's many rounds are the point in production and pure waiting in tests.
+    # (PBKDF2 stays known so passwords set by a subprocess with the real settings verify.)
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters live in the cache: each test starts with none.
     cache.clear()
