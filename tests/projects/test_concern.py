@@ -20,10 +20,12 @@ def test_a_pioneer_flags_once_and_the_share_of_active_pioneers_is_kept_on_the_ro
     # then
     project.refresh_from_db()
     assert (created, created_again) == (True, False)
-    assert project.concern_count == 1 and project.concern_share == pytest.approx(0.25)
+    assert project.concern_count == 1
+    assert project.concern_share == pytest.approx(0.25)
     concern_flag(actor=others[0], project=project)
     project.refresh_from_db()
-    assert project.concern_count == 2 and project.concern_share == pytest.approx(0.5)
+    assert project.concern_count == 2
+    assert project.concern_share == pytest.approx(0.5)
 
 
 def test_a_flag_can_be_withdrawn_and_withdrawing_twice_changes_nothing(pioneer_factory):
@@ -43,7 +45,8 @@ def test_a_member_of_another_college_is_not_a_pioneer(member):
         concern_flag(actor=member, project=project)
     assert err.value.status_code == 403
     project.refresh_from_db()
-    assert project.concern_count == 0 and not ConcernFlag.objects.exists()
+    assert project.concern_count == 0
+    assert not ConcernFlag.objects.exists()
 
 
 def test_a_candidate_pioneer_is_not_active(colleges, user_factory, membership_factory):

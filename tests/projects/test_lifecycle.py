@@ -109,9 +109,11 @@ def test_declining_returning_and_abandoning_need_a_reason(state, target, coordin
     project = ProjectFactory(status=state)
     with pytest.raises(ProjectError) as err:
         project_transition(actor=coordinator, project=project, to=target, reason="  ")
-    assert err.value.code == "reason_required" and err.value.status_code == 400
+    assert err.value.code == "reason_required"
+    assert err.value.status_code == 400
     project.refresh_from_db()
-    assert project.status == state and not ProjectTransition.objects.exists()
+    assert project.status == state
+    assert not ProjectTransition.objects.exists()
 
 
 def test_an_unknown_state_is_refused(coordinator):
