@@ -69,21 +69,30 @@ def project_comments(*, project: Project) -> list[Comment]:
     )
 
 
-def ranking_latest() -> RankingSnapshot | None:
+def _snapshots() -> QuerySet[RankingSnapshot]:
     return (
         RankingSnapshot.objects.select_related("published_by")
         .prefetch_related(
-            Prefetch("entries", queryset=RankingEntry.objects.select_related("project"))
+            Prefetch(
+                "entries",
+                queryset=RankingEntry.objects.select_related("project").order_by("rank", "id"),
+            )
         )
         .order_by("-published_at", "-id")
-        .first()
     )
 
 
-def ranking_history(*, limit: int = 20) -> QuerySet[RankingSnapshot]:
-    return RankingSnapshot.objects.select_related("published_by").order_by("-published_at", "-id")[
-        :limit
-    ]
+def ranking_latest() -> RankingSnapshot | None:
+    return _snapshots().first()
+
+
+def ranking_get(*, pk: int) -> RankingSnapshot:
+    return _snapshots().get(pk=pk)
+
+
+def ranking_history() -> QuerySet[RankingSnapshot]:
+    """Every published ranking with its entries, newest first (paginate it)."""
+    return _snapshots()
 
 
 def queue_next(*, snapshot: RankingSnapshot | None) -> Project | None:
