@@ -1,4 +1,4 @@
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
@@ -93,6 +93,15 @@ def ranking_get(*, pk: int) -> RankingSnapshot:
 def ranking_history() -> QuerySet[RankingSnapshot]:
     """Every published ranking with its entries, newest first (paginate it)."""
     return _snapshots()
+
+
+def ranking_history_summaries() -> QuerySet[RankingSnapshot]:
+    """Published rankings without their entries, for the history list."""
+    return (
+        RankingSnapshot.objects.select_related("published_by")
+        .annotate(entry_count=Count("entries"))
+        .order_by("-published_at", "-id")
+    )
 
 
 def queue_next(*, snapshot: RankingSnapshot | None) -> Project | None:
