@@ -11,4 +11,5 @@ urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
     path("", include("governance.api_urls")),
     path("", include("marketplace.api_urls")),
+    path("", include("projects.api_urls")),
 ]

@@ -1,0 +1,5 @@
+from backend.core.errors import ApplicationError
+
+
+class ProjectError(ApplicationError):
+    """A projects rule refused an operation (lifecycle, concern, ranking, discussion)."""

@@ -1,0 +1,153 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import ATTACHMENT_EXTENSIONS, ProjectStatus
+
+
+class EurosField(forms.DecimalField):
+    """Euros typed by a person, kept as integer cents."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=Decimal(0), max_digits=12, decimal_places=2, localize=True, **kwargs
+        )
+
+    def clean(self, value):
+        amount = super().clean(value)
+        return 0 if amount is None else int(amount * 100)
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), max_length=500, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_("Markdown: **bold**, *italics*, lists, links."),
+    )
+    estimated_cost = EurosField(label=_("Estimated cost (€)"), required=False)
+    self_financing = EurosField(label=_("Possible self-financing (€)"), required=False)
+    self_financing_note = forms.CharField(
+        label=_("How the project could finance itself"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    needed_skills = forms.CharField(
+        label=_("Needed skills"),
+        max_length=500,
+        required=False,
+        help_text=_("Comma-separated, e.g. carpentry, accounting, video editing."),
+    )
+    needed_hours = forms.IntegerField(
+        label=_("Needed time (hours)"), min_value=0, max_value=100_000, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("self_financing") or 0) > (data.get("estimated_cost") or 0):
+            self.add_error("self_financing", _("Self-financing cannot exceed the estimated cost."))
+        return data
+
+    def service_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "description": data["description"],
+            "estimated_cost_cents": data["estimated_cost"] or 0,
+            "self_financing_cents": data["self_financing"] or 0,
+            "self_financing_note": data["self_financing_note"],
+            "needed_skills": data["needed_skills"],
+            "needed_minutes": (data["needed_hours"] or 0) * 60,
+        }
+
+    @classmethod
+    def initial_for(cls, project) -> dict:
+        return {
+            "title": project.title,
+            "summary": project.summary,
+            "description": project.description,
+            "estimated_cost": Decimal(project.estimated_cost_cents) / 100,
+            "self_financing": Decimal(project.self_financing_cents) / 100,
+            "self_financing_note": project.self_financing_note,
+            "needed_skills": project.needed_skills,
+            "needed_hours": project.needed_minutes // 60,
+        }
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Attachment"),
+        help_text=_("%(types)s; 5 MB at most.") % {"types": ", ".join(ATTACHMENT_EXTENSIONS)},
+    )
+    title = forms.CharField(label=_("Title of the attachment"), max_length=200, required=False)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New state"), choices=ProjectStatus.choices)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class UpdateForm(forms.Form):
+    text = forms.CharField(label=_("News"), widget=forms.Textarea(attrs={"rows": 3}))
+    progress_percent = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RankingForm(forms.Form):
+    weight_concern = forms.IntegerField(
+        label=_("Weight of the pioneers concerned"), min_value=0, max_value=100, initial=50
+    )
+    weight_cost = forms.IntegerField(
+        label=_("Weight of the estimated cost"), min_value=0, max_value=100, initial=30
+    )
+    weight_self_financing = forms.IntegerField(
+        label=_("Weight of self-financing"), min_value=0, max_value=100, initial=20
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    move_project = forms.IntegerField(
+        label=_("Move a project (its id)"), required=False, min_value=1
+    )
+    move_rank = forms.IntegerField(label=_("To the rank"), required=False, min_value=1)
+    move_justification = forms.CharField(
+        label=_("Justification of the move"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            sum(
+                data.get(k) or 0 for k in ("weight_concern", "weight_cost", "weight_self_financing")
+            )
+            <= 0
+        ):
+            raise forms.ValidationError(_("At least one weight must be positive."))
+        if data.get("move_project") and not data.get("move_rank"):
+            self.add_error("move_rank", _("Give the rank the project moves to."))
+        return data

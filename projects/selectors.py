@@ -1,0 +1,117 @@
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from backend.accounts.models import User
+from backend.accounts.roles import user_is_coordinator
+from projects.lifecycle import PRIVATE_STATES
+from projects.models import (
+    Comment,
+    ConcernFlag,
+    Project,
+    ProjectTransition,
+    RankingEntry,
+    RankingSnapshot,
+)
+
+
+def project_visible_to(user) -> QuerySet[Project]:
+    """Every project the person may see: drafts only to their authors and the coordinator."""
+    qs = Project.objects.all()
+    if user_is_coordinator(user):
+        return qs
+    public = ~Q(status__in=PRIVATE_STATES)
+    if user and user.is_authenticated:
+        return qs.filter(
+            public | Q(pk__in=Project.authors.through.objects.filter(user=user).values("project"))
+        )
+    return qs.filter(public)
+
+
+def project_list(
+    *, user, status: str | None = None, author_id: int | None = None
+) -> QuerySet[Project]:
+    qs = project_visible_to(user).prefetch_related(
+        Prefetch("authors", queryset=User.objects.order_by("last_name", "first_name"))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if author_id:
+        qs = qs.filter(authors__pk=author_id)
+    if user and user.is_authenticated:
+        qs = qs.annotate(
+            concerned=Exists(ConcernFlag.objects.filter(project=OuterRef("pk"), user=user))
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def project_get(*, user, pk: int | None = None, slug: str | None = None) -> Project:
+    """One visible project with what its page shows (raises Project.DoesNotExist)."""
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    return (
+        project_list(user=user)
+        .prefetch_related(
+            "attachments",
+            "milestones",
+            "updates__author",
+            Prefetch("transitions", queryset=ProjectTransition.objects.select_related("actor")),
+        )
+        .get(**lookup)
+    )
+
+
+def project_comments(*, project: Project) -> list[Comment]:
+    """Top-level comments with their replies (two queries whatever their number)."""
+    replies = Comment.objects.select_related("author", "hidden_by").order_by("created_at", "id")
+    return list(
+        project.comments.filter(parent__isnull=True)
+        .select_related("author", "hidden_by")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )
+
+
+def _snapshots() -> QuerySet[RankingSnapshot]:
+    return (
+        RankingSnapshot.objects.select_related("published_by")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=RankingEntry.objects.select_related("project").order_by("rank", "id"),
+            )
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+def ranking_latest() -> RankingSnapshot | None:
+    return _snapshots().first()
+
+
+def ranking_get(*, pk: int) -> RankingSnapshot:
+    return _snapshots().get(pk=pk)
+
+
+def ranking_history() -> QuerySet[RankingSnapshot]:
+    """Every published ranking with its entries, newest first (paginate it)."""
+    return _snapshots()
+
+
+def ranking_history_summaries() -> QuerySet[RankingSnapshot]:
+    """Published rankings without their entries, for the history list."""
+    return (
+        RankingSnapshot.objects.select_related("published_by")
+        .annotate(entry_count=Count("entries"))
+        .order_by("-published_at", "-id")
+    )
+
+
+def queue_next(*, snapshot: RankingSnapshot | None) -> Project | None:
+    """The next project to carry out: the best-ranked one still selected."""
+    if snapshot is None:
+        return None
+    entry = (
+        snapshot.entries.filter(project__status="selected")
+        .select_related("project")
+        .order_by("rank", "id")
+        .first()
+    )
+    return entry.project if entry else None

@@ -1,0 +1,194 @@
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.accounts.roles import user_is_coordinator
+from backend.core.services import audit_record
+from projects.errors import ProjectError
+from projects.lifecycle import EDITABLE_BY_AUTHORS
+from projects.models import (
+    ATTACHMENT_EXTENSIONS,
+    ATTACHMENT_MAX_BYTES,
+    Project,
+    ProjectAttachment,
+)
+from projects.roles import can_propose, is_active_member, is_author
+from projects.services._common import forbidden, project_lock
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "estimated_cost_cents",
+    "self_financing_cents",
+    "self_financing_note",
+    "needed_skills",
+    "needed_minutes",
+)
+
+
+def _unique_slug(title: str) -> str:
+    base = (slugify(title) or "projet")[:200]
+    slug, n = base, 2
+    while Project.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_amounts(cost: int, self_financing: int) -> None:
+    if cost < 0 or self_financing < 0:
+        raise ProjectError(_("Amounts cannot be negative."), code="negative_amount")
+    if self_financing > cost:
+        message = _("Self-financing cannot exceed the estimated cost.")
+        raise ProjectError(
+            message, code="self_financing_above_cost", errors={"self_financing_cents": [message]}
+        )
+
+
+def _check_co_authors(co_authors: Iterable[User]) -> list[User]:
+    people = list(co_authors)
+    for person in people:
+        if not is_active_member(person):
+            message = _("%(name)s is not an active member and cannot co-author a project.") % {
+                "name": person.display_name
+            }
+            raise ProjectError(message, code="author_not_member", errors={"authors": [message]})
+    return people
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User,
+    title: str,
+    summary: str = "",
+    description: str = "",
+    estimated_cost_cents: int = 0,
+    self_financing_cents: int = 0,
+    self_financing_note: str = "",
+    needed_skills: str = "",
+    needed_minutes: int = 0,
+    co_authors: Iterable[User] = (),
+) -> Project:
+    """A new proposal, as a draft its authors may still edit."""
+    if not can_propose(actor):
+        raise forbidden(_("Only active members can propose a project."), code="not_a_member")
+    if not title.strip():
+        raise ProjectError(_("A project needs a title."), code="title_required")
+    _check_amounts(estimated_cost_cents, self_financing_cents)
+    people = _check_co_authors(co_authors)
+    project = Project.objects.create(
+        title=title.strip(),
+        slug=_unique_slug(title),
+        summary=summary,
+        description=description,
+        estimated_cost_cents=estimated_cost_cents,
+        self_financing_cents=self_financing_cents,
+        self_financing_note=self_financing_note,
+        needed_skills=needed_skills,
+        needed_minutes=needed_minutes,
+        created_by=actor,
+    )
+    project.authors.add(actor, *people)
+    audit_record(actor=actor, action="project.create", target=project)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, actor: User, project: Project, co_authors: Iterable[User] | None = None, **changes
+) -> Project:
+    """Edit a proposal: its authors while it is a draft or returned, the coordinator always."""
+    project = project_lock(project)
+    coordinator = user_is_coordinator(actor)
+    if not coordinator:
+        if not is_author(actor, project):
+            raise forbidden(_("Only the project's authors can edit it."))
+        if project.status not in EDITABLE_BY_AUTHORS:
+            raise ProjectError(
+                _("The proposal can no longer be edited in its current state."),
+                code="not_editable",
+                status_code=409,
+            )
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ProjectError(_("These fields cannot be changed."), code="unknown_fields")
+    if "title" in changes and not str(changes["title"]).strip():
+        raise ProjectError(_("A project needs a title."), code="title_required")
+    _check_amounts(
+        changes.get("estimated_cost_cents", project.estimated_cost_cents),
+        changes.get("self_financing_cents", project.self_financing_cents),
+    )
+    fields = [name for name, value in changes.items() if getattr(project, name) != value]
+    for name in fields:
+        setattr(project, name, changes[name])
+    if fields:
+        project.save(update_fields=[*fields, "updated_at"])
+    if co_authors is not None:
+        people = _check_co_authors(co_authors)
+        keep = {p.pk for p in people} | (
+            {project.created_by_id} if project.created_by_id else set()
+        )
+        project.authors.set([*people, *User.objects.filter(pk__in=keep)])
+        fields.append("authors")
+    if fields:
+        audit_record(actor=actor, action="project.update", target=project, data={"fields": fields})
+    return project
+
+
+_SIGNATURES = {
+    "pdf": [b"%PDF"],
+    "png": [b"\x89PNG\r\n\x1a\n"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+    "webp": [b"RIFF"],
+    "odt": [b"PK\x03\x04"],
+    "ods": [b"PK\x03\x04"],
+}
+
+
+def _check_file(upload: UploadedFile) -> str:
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        message = _("This type of file is not accepted (allowed: %(types)s).") % {
+            "types": ", ".join(ATTACHMENT_EXTENSIONS)
+        }
+        raise ProjectError(message, code="attachment_type", errors={"file": [message]})
+    if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
+        message = _("The file is too large (5 MB at most).")
+        raise ProjectError(message, code="attachment_size", errors={"file": [message]})
+    # The extension must match the content: a renamed executable is not a PDF.
+    if signatures := _SIGNATURES.get(extension):
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(sig) for sig in signatures):
+            message = _("The file's content does not match its type.")
+            raise ProjectError(message, code="attachment_content", errors={"file": [message]})
+    return extension
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: User, project: Project, upload: UploadedFile, title: str = ""
+) -> ProjectAttachment:
+    if not (is_author(actor, project) or user_is_coordinator(actor)):
+        raise forbidden(_("Only the project's authors can add attachments."))
+    _check_file(upload)
+    attachment = ProjectAttachment(
+        project=project, file=upload, title=title, size_bytes=upload.size, uploaded_by=actor
+    )
+    try:
+        attachment.full_clean(exclude=["project", "uploaded_by"])
+    except ValidationError as exc:
+        raise ProjectError(
+            _("The attachment is not valid."), code="attachment_invalid", errors=exc.message_dict
+        ) from exc
+    attachment.save()
+    audit_record(actor=actor, action="project.attachment_add", target=project)
+    return attachment

@@ -1,0 +1,113 @@
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.accounts.roles import user_is_coordinator
+from backend.core.services import audit_record
+from projects import ranking as formula
+from projects.errors import ProjectError
+from projects.lifecycle import RANKED_STATES
+from projects.models import Project, RankingEntry, RankingSnapshot
+from projects.roles import active_pioneers
+from projects.services._common import forbidden
+from projects.services.concern import concern_shares_refresh
+
+
+@dataclass(frozen=True)
+class Move:
+    project_id: int
+    rank: int
+    justification: str
+
+
+def _figures(projects: Iterable[Project]) -> list[formula.ProjectFigures]:
+    return [
+        formula.ProjectFigures(
+            project_id=p.pk,
+            concerned_share=p.concern_share,
+            cost_cents=p.estimated_cost_cents,
+            self_financing_cents=p.self_financing_cents,
+        )
+        for p in projects
+    ]
+
+
+def ranking_compute(
+    *, weight_concern: int, weight_cost: int, weight_self_financing: int
+) -> list[formula.RankedProject]:
+    """The ranking these weights give today (nothing is stored: a preview)."""
+    try:
+        weights = formula.Weights(weight_concern, weight_cost, weight_self_financing)
+    except formula.RankingError as exc:
+        message = _("Weights cannot be negative and at least one must be positive.")
+        raise ProjectError(message, code="invalid_weights", errors={"weights": [message]}) from exc
+    projects = Project.objects.filter(status__in=RANKED_STATES).only(
+        "pk", "concern_share", "estimated_cost_cents", "self_financing_cents"
+    )
+    return formula.rank_projects(_figures(projects), weights)
+
+
+@transaction.atomic
+def ranking_publish(
+    *,
+    actor: User,
+    weight_concern: int,
+    weight_cost: int,
+    weight_self_financing: int,
+    note: str = "",
+    moves: Iterable[Move] = (),
+) -> RankingSnapshot:
+    """Compute the ranking with these weights and publish it as a snapshot kept forever."""
+    if not user_is_coordinator(actor):
+        raise forbidden(_("Only the coordinator can publish a ranking."))
+    moves = list(moves)
+    for move in moves:
+        if not move.justification.strip():
+            message = _("Moving a project needs a written justification.")
+            raise ProjectError(message, code="justification_required", errors={"moves": [message]})
+    concern_shares_refresh()
+    ranked = ranking_compute(
+        weight_concern=weight_concern,
+        weight_cost=weight_cost,
+        weight_self_financing=weight_self_financing,
+    )
+    try:
+        final = formula.apply_moves(ranked, {m.project_id: m.rank for m in moves})
+    except formula.RankingError as exc:
+        message = _("A move names a project outside the ranking or an impossible position.")
+        raise ProjectError(message, code="invalid_move", errors={"moves": [message]}) from exc
+    justifications = {m.project_id: m.justification.strip() for m in moves}
+    snapshot = RankingSnapshot.objects.create(
+        published_by=actor,
+        weight_concern=weight_concern,
+        weight_cost=weight_cost,
+        weight_self_financing=weight_self_financing,
+        active_pioneers=active_pioneers().count(),
+        note=note,
+    )
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            snapshot=snapshot,
+            project_id=item.project_id,
+            rank=item.rank,
+            score=item.score,
+            criteria=item.criteria_dict(),
+            moved=moved,
+            justification=justifications.get(item.project_id, ""),
+        )
+        for item, moved in final
+    )
+    audit_record(
+        actor=actor,
+        action="project.ranking_publish",
+        target=snapshot,
+        data={
+            "weights": [weight_concern, weight_cost, weight_self_financing],
+            "projects": len(final),
+            "moves": {str(k): v for k, v in justifications.items()},
+        },
+    )
+    return snapshot
