@@ -277,6 +277,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketplace.tasks.funds.contribution_receipts_catch_up",
         "schedule": 60 * 60,
     },
+    "projects-concern-shares": {
+        "task": "projects.tasks.concern_shares_daily_refresh",
+        "schedule": 24 * 60 * 60,
+    },
     "marketplace-funds-check": {
         "task": "marketplace.tasks.funds.funds_check_periodic",
         "schedule": 24 * 60 * 60,
