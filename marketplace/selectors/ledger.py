@@ -17,8 +17,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext as _
 
+from governance.models import Membership
 from marketplace.models import TimeAccount, TimeTransfer
+from projects.models import Project, ProjectStatus
 
 
 def time_account_list() -> QuerySet[TimeAccount]:
@@ -162,3 +165,22 @@ def ledger_integrity_problems() -> list[str]:
             f"of -{account.credit_limit_minutes}."
         )
     return problems
+
+
+def time_recipients_choices(*, exclude_user_id: int | None = None) -> list[tuple[str, str]]:
+    """Who can receive hours on the "give hours" form: admitted members ("m<id>"),
+    running projects ("p<id>") and the cooperative ("c"); two queries."""
+    members = (
+        Membership.objects.active()
+        .select_related("user")
+        .exclude(user_id=exclude_user_id)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    projects = Project.objects.filter(
+        status__in=[ProjectStatus.SELECTED, ProjectStatus.IN_PROGRESS]
+    ).order_by("title")
+    return [
+        *((f"m{m.pk}", m.display_name) for m in members),
+        *((f"p{p.pk}", str(p)) for p in projects),
+        ("c", str(_("The cooperative"))),
+    ]

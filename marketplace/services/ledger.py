@@ -264,3 +264,16 @@ def time_account_limit_set(
     account.credit_limit_minutes = credit_limit_minutes
     account.balance_minutes = locked.balance_minutes
     return account
+
+
+def time_account_for_recipient(*, choice: str) -> TimeAccount:
+    """The account behind a "give hours" choice ("m<membership>", "p<project>", "c")."""
+    kind, pk = choice[:1], choice[1:]
+    if kind == "c":
+        return time_account_cooperative()
+    if pk.isdigit():
+        if kind == "m" and (membership := Membership.objects.filter(pk=int(pk)).first()):
+            return time_account_for_member(membership=membership)
+        if kind == "p" and (project := Project.objects.filter(pk=int(pk)).first()):
+            return time_account_for_project(project=project)
+    raise MarketplaceError(_("No such account."), code="unknown_account")
