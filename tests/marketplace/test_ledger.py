@@ -216,3 +216,11 @@ def test_postgresql_refuses_to_update_or_delete_a_transfer(alice, bob):
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         TimeTransfer.objects.filter(pk=transfer.pk).delete()
     assert TimeTransfer.objects.get(pk=transfer.pk).minutes == 60
+
+
+def test_demo_data_seeds_the_ledger_once():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    count = TimeTransfer.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert TimeTransfer.objects.count() == count >= 5
+    assert ledger_integrity_problems() == []
