@@ -224,3 +224,12 @@ def test_demo_data_seeds_the_ledger_once():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert TimeTransfer.objects.count() == count >= 5
     assert ledger_integrity_problems() == []
+
+
+def test_the_nightly_check_counts_the_differences(alice, bob):
+    from marketplace.tasks.ledger import ledger_check_periodic
+
+    time_transfer_create(actor=None, payer=alice, payee=bob, minutes=5)
+    assert ledger_check_periodic.delay().get() == 0
+    TimeAccount.objects.filter(pk=bob.pk).update(balance_minutes=6)
+    assert ledger_check_periodic.delay().get() == 2
