@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from backend.accounts.models import User
+from governance.models import Membership
 from marketplace.models import (
     Contribution,
     ContributionChannel,
@@ -20,6 +21,11 @@ from marketplace.services.contributions import (
     contribution_manual_create,
 )
 from marketplace.services.funds import fund_allocation_create
+from marketplace.services.ledger import (
+    time_account_for_member,
+    time_account_for_project,
+    time_transfer_create,
+)
 from projects.models import Project, ProjectStatus
 
 BANK_DETAILS = (
@@ -72,7 +78,48 @@ def _demo_project() -> Project:
     return project
 
 
+# (payer index, payee index, minutes, memo) between the first admitted demo members.
+DEMO_TRANSFERS = [
+    (0, 1, 90, "Aide au montage du poulailler partagé."),
+    (1, 2, 60, "Cours de réparation de vélo."),
+    (2, 0, 120, "Taille des arbres fruitiers du verger."),
+    (1, 0, 45, "Relecture du dossier de subvention."),
+]
+
+
+def _seed_ledger(*, stdout) -> None:
+    """Time accounts for the admitted members and a few transfers (each one found
+    again by its idempotency key, so a second run writes nothing)."""
+    memberships = list(
+        Membership.objects.active().select_related("user").order_by("number", "pk")[:10]
+    )
+    accounts = [time_account_for_member(membership=m) for m in memberships]
+    if len(accounts) < 3:
+        stdout.write("Time ledger: fewer than three admitted members, no transfer.")
+        return
+    for index, (payer, payee, minutes, memo) in enumerate(DEMO_TRANSFERS):
+        time_transfer_create(
+            actor=memberships[payer].user,
+            payer=accounts[payer],
+            payee=accounts[payee],
+            minutes=minutes,
+            memo=memo,
+            idempotency_key=f"demo-transfer-{index}",
+        )
+    project = _demo_project()
+    time_transfer_create(
+        actor=memberships[0].user,
+        payer=accounts[0],
+        payee=time_account_for_project(project=project),
+        minutes=30,
+        memo="Préparation de l'atelier.",
+        idempotency_key="demo-transfer-project",
+    )
+    stdout.write(f"Time ledger: {len(accounts)} member accounts, demo transfers ready.")
+
+
 def seed(*, stdout) -> None:
+    _seed_ledger(stdout=stdout)
     ContributionSettings.objects.get_or_create(
         pk=1,
         defaults={

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from marketplace.views import contributions, funds, stripe_webhook
+from marketplace.views import contributions, funds, ledger, stripe_webhook
 
 app_name = "marketplace"
 
@@ -38,4 +38,11 @@ urlpatterns = [
     ),
     path("fonds/gestion/affectation/", funds.allocation_record, name="allocation_record"),
     path("stripe/webhook/", stripe_webhook.stripe_webhook, name="stripe_webhook"),
+    path("heures/", ledger.my_account, name="time_account"),
+    path("heures/donner/", ledger.give_hours, name="give_hours"),
+    path("heures/chiffres/", ledger.ledger_figures, name="ledger_figures"),
+    path("heures/comptes/", ledger.accounts_manage, name="time_accounts_manage"),
+    path("heures/comptes/<int:pk>/", ledger.account_detail, name="time_account_detail"),
+    path("heures/comptes/<int:pk>/export.csv", ledger.account_export, name="time_account_export"),
+    path("heures/comptes/<int:pk>/limite/", ledger.account_limit_edit, name="time_limit_edit"),
 ]

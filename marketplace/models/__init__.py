@@ -1,4 +1,5 @@
-"""The marketplace's models, one module per domain (contributions and funds here)."""
+"""The marketplace's models, one module per domain (contributions and funds, the time
+ledger, listings and exchanges)."""
 
 from marketplace.models.funds import (
     Contribution,
@@ -14,8 +15,15 @@ from marketplace.models.funds import (
     ReceiptCounter,
     StripeEvent,
 )
+from marketplace.models.ledger import (
+    MEMBER_CREDIT_LIMIT_MINUTES,
+    TimeAccount,
+    TimeAccountKind,
+    TimeTransfer,
+)
 
 __all__ = [
+    "MEMBER_CREDIT_LIMIT_MINUTES",
     "Contribution",
     "ContributionChannel",
     "ContributionSettings",
@@ -28,4 +36,7 @@ __all__ = [
     "PaymentMethod",
     "ReceiptCounter",
     "StripeEvent",
+    "TimeAccount",
+    "TimeAccountKind",
+    "TimeTransfer",
 ]

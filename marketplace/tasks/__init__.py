@@ -5,5 +5,11 @@ from marketplace.tasks.funds import (
     contribution_receipts_catch_up,
     funds_check_periodic,
 )
+from marketplace.tasks.ledger import ledger_check_periodic
 
-__all__ = ["contribution_receipt_email", "contribution_receipts_catch_up", "funds_check_periodic"]
+__all__ = [
+    "contribution_receipt_email",
+    "contribution_receipts_catch_up",
+    "funds_check_periodic",
+    "ledger_check_periodic",
+]

@@ -1,0 +1,186 @@
+"""Reads of the time ledger: accounts, statements with running balance, figures."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext as _
+
+from governance.models import Membership
+from marketplace.models import TimeAccount, TimeTransfer
+from projects.models import Project, ProjectStatus
+
+
+def time_account_list() -> QuerySet[TimeAccount]:
+    """Every account with its owner's names joined (one query per page)."""
+    return TimeAccount.objects.select_related("owner_member__user", "project").order_by(
+        "kind", "id"
+    )
+
+
+def time_account_get(*, pk: int) -> TimeAccount | None:
+    return time_account_list().filter(pk=pk).first()
+
+
+def time_account_of_user(*, user) -> TimeAccount | None:
+    """The person's account if it exists (reads never create one)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return time_account_list().filter(owner_member__user_id=user.pk).first()
+
+
+def time_transfer_statement(*, account: TimeAccount) -> QuerySet[TimeTransfer]:
+    """The account's transfers, newest first, each annotated with ``signed_minutes``
+    (positive in, negative out) and ``balance_after`` (the running balance stored when
+    the transfer was written) and with the other party joined."""
+    incoming = Q(payee_id=account.pk)
+    return (
+        TimeTransfer.objects.filter(Q(payer_id=account.pk) | incoming)
+        .select_related(
+            "payer__owner_member__user",
+            "payer__project",
+            "payee__owner_member__user",
+            "payee__project",
+            "created_by",
+        )
+        .annotate(
+            signed_minutes=Case(
+                When(incoming, then=F("minutes")),
+                default=-F("minutes"),
+                output_field=IntegerField(),
+            ),
+            balance_after=Case(
+                When(incoming, then=F("payee_balance_after")),
+                default=F("payer_balance_after"),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-id")
+    )
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    month: datetime
+    received_minutes: int
+    given_minutes: int
+
+    @property
+    def net_minutes(self) -> int:
+        return self.received_minutes - self.given_minutes
+
+
+def time_account_monthly_totals(*, account: TimeAccount, months: int = 12) -> list[MonthTotals]:
+    """Minutes received and given per month, newest month first (one query)."""
+    rows = (
+        TimeTransfer.objects.filter(Q(payer_id=account.pk) | Q(payee_id=account.pk))
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            received=Coalesce(Sum("minutes", filter=Q(payee_id=account.pk)), 0),
+            given=Coalesce(Sum("minutes", filter=Q(payer_id=account.pk)), 0),
+        )
+        .order_by("-month")[:months]
+    )
+    return [MonthTotals(r["month"], r["received"], r["given"]) for r in rows]
+
+
+def ledger_monthly_figures(*, months: int = 12) -> list[dict]:
+    """Hours exchanged per month and how many member accounts took part (public)."""
+    rows = (
+        TimeTransfer.objects.filter(reverses__isnull=True)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(
+            minutes=Sum("minutes"),
+            transfers=Count("id"),
+        )
+        .order_by("-month")[:months]
+    )
+    return list(rows)
+
+
+def ledger_totals() -> dict[str, int]:
+    """Overall figures for the public page (three aggregate queries)."""
+    transfers = TimeTransfer.objects.filter(reverses__isnull=True, reversal__isnull=True)
+    exchanged = transfers.aggregate(minutes=Coalesce(Sum("minutes"), 0), count=Count("id"))
+    active_accounts = (
+        TimeAccount.objects.filter(kind="member")
+        .filter(Q(transfers_out__isnull=False) | Q(transfers_in__isnull=False))
+        .distinct()
+        .count()
+    )
+    return {
+        "minutes": exchanged["minutes"],
+        "transfers": exchanged["count"],
+        "active_members": active_accounts,
+        "accounts": TimeAccount.objects.count(),
+    }
+
+
+def ledger_integrity_problems() -> list[str]:
+    """Every difference between the stored balances and the transfers' history: the sum
+    of all balances must be zero and each balance must equal its transfers' sum."""
+    problems = []
+    total = TimeAccount.objects.aggregate(total=Coalesce(Sum("balance_minutes"), 0))["total"]
+    if total != 0:
+        problems.append(f"The balances sum to {total} minutes instead of 0.")
+    received = (
+        TimeTransfer.objects.filter(payee_id=OuterRef("pk"))
+        .values("payee_id")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    given = (
+        TimeTransfer.objects.filter(payer_id=OuterRef("pk"))
+        .values("payer_id")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    accounts = TimeAccount.objects.annotate(
+        history=Coalesce(Subquery(received), Value(0)) - Coalesce(Subquery(given), Value(0))
+    ).exclude(balance_minutes=F("history"))
+    for account in accounts.order_by("pk"):
+        problems.append(
+            f"Account #{account.pk}: balance {account.balance_minutes} minutes, "
+            f"transfers sum to {account.history}."
+        )
+    below = TimeAccount.objects.filter(balance_minutes__lt=-F("credit_limit_minutes"))
+    for account in below.order_by("pk"):
+        problems.append(
+            f"Account #{account.pk}: balance {account.balance_minutes} is below its limit "
+            f"of -{account.credit_limit_minutes}."
+        )
+    return problems
+
+
+def time_recipients_choices(*, exclude_user_id: int | None = None) -> list[tuple[str, str]]:
+    """Who can receive hours on the "give hours" form: admitted members ("m<id>"),
+    running projects ("p<id>") and the cooperative ("c"); two queries."""
+    members = (
+        Membership.objects.active()
+        .select_related("user")
+        .exclude(user_id=exclude_user_id)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    projects = Project.objects.filter(
+        status__in=[ProjectStatus.SELECTED, ProjectStatus.IN_PROGRESS]
+    ).order_by("title")
+    return [
+        *((f"m{m.pk}", m.display_name) for m in members),
+        *((f"p{p.pk}", str(p)) for p in projects),
+        ("c", str(_("The cooperative"))),
+    ]

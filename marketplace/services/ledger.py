@@ -1,0 +1,279 @@
+"""The time ledger: accounts created on demand, transfers and their reversals.
+
+Every function that moves minutes locks both accounts (``select_for_update``) in
+primary-key order, so two transfers touching the same accounts queue instead of
+deadlocking, and the credit-limit check sees the balance the update will change.
+"""
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from backend.accounts.models import User
+from backend.core.services import audit_record
+from governance.models import Membership, MembershipStatus
+from marketplace.errors import MarketplaceError
+from marketplace.models import (
+    MEMBER_CREDIT_LIMIT_MINUTES,
+    TimeAccount,
+    TimeAccountKind,
+    TimeTransfer,
+)
+from projects.models import Project
+
+MAX_TRANSFER_MINUTES = 100_000
+
+
+def time_account_for_member(*, membership: Membership) -> TimeAccount:
+    """The member's account, created on first use with the default credit limit."""
+    if membership.status != MembershipStatus.MEMBER:
+        raise MarketplaceError(
+            _("Only admitted members hold a time account."), code="not_member", status_code=403
+        )
+    # The OneToOne constraint arbitrates a concurrent first use; get_or_create re-reads.
+    account, _created = TimeAccount.objects.get_or_create(
+        owner_member=membership,
+        defaults={
+            "kind": TimeAccountKind.MEMBER,
+            "credit_limit_minutes": MEMBER_CREDIT_LIMIT_MINUTES,
+        },
+    )
+    account.owner_member = membership
+    return account
+
+
+def time_account_for_user(*, user) -> TimeAccount:
+    """The account of the person's membership; refused to non-members."""
+    membership = (
+        Membership.objects.select_related("user").filter(user_id=user.pk).first()
+        if user is not None and user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise MarketplaceError(
+            _("Only admitted members hold a time account."), code="not_member", status_code=403
+        )
+    return time_account_for_member(membership=membership)
+
+
+def time_account_for_project(*, project: Project) -> TimeAccount:
+    account, _created = TimeAccount.objects.get_or_create(
+        project=project, defaults={"kind": TimeAccountKind.PROJECT}
+    )
+    return account
+
+
+def time_account_cooperative() -> TimeAccount:
+    account, _created = TimeAccount.objects.get_or_create(
+        kind=TimeAccountKind.COOPERATIVE, owner_member=None, project=None
+    )
+    return account
+
+
+def accounts_lock(account_ids: Iterable[int]) -> dict[int, TimeAccount]:
+    """Lock account rows in primary-key order (a fixed order: no deadlock between writers)."""
+    return {
+        account.pk: account
+        for account in TimeAccount.objects.select_for_update()
+        .filter(pk__in=set(account_ids))
+        .order_by("pk")
+    }
+
+
+def _idempotent_replay(actor, idempotency_key: str | None) -> TimeTransfer | None:
+    if not idempotency_key or actor is None or not actor.is_authenticated:
+        return None
+    return TimeTransfer.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
+
+
+def _check_minutes(minutes) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise MarketplaceError(
+            _("The minutes must be a whole number."),
+            code="invalid_minutes",
+            errors={"minutes": [_("The minutes must be a whole number.")]},
+        )
+    if not 0 < minutes <= MAX_TRANSFER_MINUTES:
+        raise MarketplaceError(
+            _("The minutes must be between 1 and %(max)s.") % {"max": MAX_TRANSFER_MINUTES},
+            code="invalid_minutes",
+            errors={"minutes": [_("The minutes must be positive.")]},
+        )
+    return minutes
+
+
+def _post(
+    *,
+    actor,
+    locked: dict[int, TimeAccount],
+    payer_id: int,
+    payee_id: int,
+    minutes: int,
+    memo: str,
+    idempotency_key: str | None,
+    reverses: TimeTransfer | None = None,
+    exchange_id: int | None = None,
+) -> TimeTransfer:
+    """Move the minutes; the caller holds both accounts' locks (``locked``)."""
+    source, target = locked[payer_id], locked[payee_id]
+    if source.balance_minutes - minutes < -source.credit_limit_minutes:
+        raise MarketplaceError(
+            _(
+                "This transfer would take the account below its credit limit "
+                "(%(available)s minutes available)."
+            )
+            % {"available": source.available_minutes},
+            code="credit_limit",
+            status_code=409,
+        )
+    TimeAccount.objects.filter(pk=payer_id).update(balance_minutes=F("balance_minutes") - minutes)
+    TimeAccount.objects.filter(pk=payee_id).update(balance_minutes=F("balance_minutes") + minutes)
+    extra = {"exchange_id": exchange_id} if exchange_id is not None else {}
+    try:
+        # A savepoint: a concurrent retry on other accounts that committed the same key
+        # first surfaces as a clear conflict instead of a broken transaction.
+        with transaction.atomic():
+            transfer = TimeTransfer.objects.create(
+                payer_id=payer_id,
+                payee_id=payee_id,
+                minutes=minutes,
+                memo=memo,
+                payer_balance_after=source.balance_minutes - minutes,
+                payee_balance_after=target.balance_minutes + minutes,
+                reverses=reverses,
+                created_by=actor if actor is not None and actor.is_authenticated else None,
+                idempotency_key=idempotency_key or None,
+                **extra,
+            )
+    except IntegrityError as exc:
+        raise MarketplaceError(
+            _("This Idempotency-Key was already used for another transfer."),
+            code="idempotency_conflict",
+            status_code=409,
+        ) from exc
+    return transfer
+
+
+@transaction.atomic
+def time_transfer_create(
+    *,
+    actor: User | None,
+    payer: TimeAccount,
+    payee: TimeAccount,
+    minutes: int,
+    memo: str = "",
+    idempotency_key: str | None = None,
+    exchange_id: int | None = None,
+) -> TimeTransfer:
+    """Move ``minutes`` from ``payer`` to ``payee``; a retry with the same
+    ``idempotency_key`` from the same actor returns the first transfer."""
+    if payer.pk == payee.pk:
+        raise MarketplaceError(
+            _("An account cannot pay itself."),
+            code="self_transfer",
+            errors={"to_account": [_("An account cannot pay itself.")]},
+        )
+    if (done := _idempotent_replay(actor, idempotency_key)) is not None:
+        return done
+    minutes = _check_minutes(minutes)
+    locked = accounts_lock([payer.pk, payee.pk])
+    # Checked again under the lock: a concurrent retry has committed by now.
+    if (done := _idempotent_replay(actor, idempotency_key)) is not None:
+        return done
+    transfer = _post(
+        actor=actor,
+        locked=locked,
+        payer_id=payer.pk,
+        payee_id=payee.pk,
+        minutes=minutes,
+        memo=memo.strip()[:500],
+        idempotency_key=idempotency_key,
+        exchange_id=exchange_id,
+    )
+    audit_record(
+        actor=actor,
+        action="time.transfer",
+        target=transfer,
+        data={"payer": payer.pk, "payee": payee.pk, "minutes": minutes},
+    )
+    return transfer
+
+
+@transaction.atomic
+def time_transfer_reverse(
+    *, actor: User | None, transfer: TimeTransfer, memo: str = ""
+) -> TimeTransfer:
+    """Correct a transfer with a new one in the other direction (once per transfer)."""
+    if transfer.reverses_id is not None:
+        raise MarketplaceError(
+            _("A reversal cannot itself be reversed; make a new transfer instead."),
+            code="reversal_of_reversal",
+            status_code=409,
+        )
+    locked = accounts_lock([transfer.payer_id, transfer.payee_id])
+    if TimeTransfer.objects.filter(reverses_id=transfer.pk).exists():
+        raise MarketplaceError(
+            _("This transfer has already been reversed."), code="already_reversed", status_code=409
+        )
+    reversal = _post(
+        actor=actor,
+        locked=locked,
+        payer_id=transfer.payee_id,
+        payee_id=transfer.payer_id,
+        minutes=transfer.minutes,
+        memo=(memo.strip() or _("Reversal of transfer #%(id)s") % {"id": transfer.pk})[:500],
+        idempotency_key=None,
+        reverses=transfer,
+    )
+    audit_record(
+        actor=actor, action="time.transfer_reverse", target=reversal, data={"reverses": transfer.pk}
+    )
+    return reversal
+
+
+@transaction.atomic
+def time_account_limit_set(
+    *, actor: User, account: TimeAccount, credit_limit_minutes: int
+) -> TimeAccount:
+    """Change an account's credit limit; never below what the account already owes."""
+    if isinstance(credit_limit_minutes, bool) or not isinstance(credit_limit_minutes, int):
+        raise MarketplaceError(_("The limit must be a whole number of minutes."), code="invalid")
+    if not 0 <= credit_limit_minutes <= MAX_TRANSFER_MINUTES:
+        raise MarketplaceError(
+            _("The limit must be between 0 and %(max)s minutes.") % {"max": MAX_TRANSFER_MINUTES},
+            code="invalid",
+        )
+    locked = accounts_lock([account.pk])[account.pk]
+    if locked.balance_minutes < -credit_limit_minutes:
+        raise MarketplaceError(
+            _("The account already owes more than this limit."),
+            code="limit_below_balance",
+            status_code=409,
+        )
+    previous = locked.credit_limit_minutes
+    locked.credit_limit_minutes = credit_limit_minutes
+    locked.save(update_fields=["credit_limit_minutes", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="time.limit_set",
+        target=locked,
+        data={"from": previous, "to": credit_limit_minutes},
+    )
+    account.credit_limit_minutes = credit_limit_minutes
+    account.balance_minutes = locked.balance_minutes
+    return account
+
+
+def time_account_for_recipient(*, choice: str) -> TimeAccount:
+    """The account behind a "give hours" choice ("m<membership>", "p<project>", "c")."""
+    kind, pk = choice[:1], choice[1:]
+    if kind == "c":
+        return time_account_cooperative()
+    if pk.isdigit():
+        if kind == "m" and (membership := Membership.objects.filter(pk=int(pk)).first()):
+            return time_account_for_member(membership=membership)
+        if kind == "p" and (project := Project.objects.filter(pk=int(pk)).first()):
+            return time_account_for_project(project=project)
+    raise MarketplaceError(_("No such account."), code="unknown_account")
