@@ -10,4 +10,5 @@ urlpatterns = [
     path("auth/token/", AuthTokenCreateApi.as_view(), name="auth-token"),
     path("me/", MeApi.as_view(), name="me"),
     path("", include("governance.api_urls")),
+    path("", include("pioneers.api_urls")),
 ]
