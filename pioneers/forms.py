@@ -5,8 +5,8 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pioneers.models import Skill, Theme, Visibility
-from pioneers.visibility import GROUPS
+from pioneers.models import Pioneer, Skill, Theme, Visibility
+from pioneers.visibility import ANONYMOUS, GROUPS, Viewer, visible_q
 
 COMMUNES_CSV = Path(__file__).resolve().parent / "data" / "communes.csv"
 RADII = [10, 25, 50, 100, 250]
@@ -65,10 +65,13 @@ class DirectoryFilterForm(forms.Form):
         initial=50,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, viewer: Viewer = ANONYMOUS, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = Theme.objects.order_by("position")
-        self.fields["skill"].queryset = Skill.objects.filter(pioneers__isnull=False).distinct()
+        # Only skills shown on some profile to this viewer: the list must not reveal others.
+        self.fields["skill"].queryset = Skill.objects.filter(
+            pioneers__in=Pioneer.objects.filter(visible_q(viewer, "skills"))
+        ).distinct()
         self.fields["near"].choices = [("", _("Anywhere"))] + [
             (name, name) for name in sorted(communes())
         ]

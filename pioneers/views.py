@@ -57,8 +57,8 @@ def _directory_filters(form: forms.DirectoryFilterForm) -> selectors.DirectoryFi
 
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    form = forms.DirectoryFilterForm(request.GET or None)
     viewer = viewer_for(request.user)
+    form = forms.DirectoryFilterForm(request.GET or None, viewer=viewer)
     qs = selectors.pioneer_directory(viewer=viewer, filters=_directory_filters(form))
     if request.GET.get("format") == "csv":
         return _directory_csv(viewer, qs)
@@ -112,11 +112,10 @@ def _directory_csv(viewer, qs) -> HttpResponse:
 
 @require_GET
 def pioneer_map(request: HttpRequest) -> HttpResponse:
-    form = forms.DirectoryFilterForm(request.GET or None)
     return render(
         request,
         "pioneers/map.html",
-        {"form": form, "tiles_url": settings.TERREAU_MAP_TILES_URL},
+        {"tiles_url": settings.TERREAU_MAP_TILES_URL},
     )
 
 

@@ -119,3 +119,10 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def pioneer_factory(db):
+    from tests.factories import PioneerFactory
+
+    return PioneerFactory
