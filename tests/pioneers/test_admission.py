@@ -76,17 +76,13 @@ def test_a_person_applies_from_the_page_and_cannot_apply_twice(client, candidate
 
 def test_a_bad_application_rerenders_with_messages(client, candidate):
     client.force_login(candidate)
-    response = client.post(
-        "/pionniers/devenir-pionnier/", {**APPLICATION, "postcode": "12"}
-    )
+    response = client.post("/pionniers/devenir-pionnier/", {**APPLICATION, "postcode": "12"})
     assert response.status_code == 200
     assert "cinq chiffres" in response.content.decode()
     assert not Application.objects.exists()
 
 
-def test_jurors_score_and_the_sheet_shows_totals_and_averages(
-    application, coordinator, juror
-):
+def test_jurors_score_and_the_sheet_shows_totals_and_averages(application, coordinator, juror):
     criteria = list(Criterion.objects.order_by("position"))
     services.application_scores_save(
         scorer=coordinator,
@@ -97,7 +93,9 @@ def test_jurors_score_and_the_sheet_shows_totals_and_averages(
         scorer=juror, application=application, scores=[(criteria[0], 1, "")]
     )
     # a juror revises a score: still one score per juror and criterion
-    services.application_score(scorer=juror, application=application, criterion=criteria[0], value=2)
+    services.application_score(
+        scorer=juror, application=application, criterion=criteria[0], value=2
+    )
     sheet = application_score_sheet(application=application, user=juror)
     first = sheet.rows[0]
     assert (first.count, first.total, first.average) == (2, 6, 3.0)
@@ -174,7 +172,9 @@ def test_a_candidate_elsewhere_is_admitted_into_the_pioneers_college(
 
     membership_apply(user=candidate, college=colleges["fournisseurs"])
     app = services.application_submit(user=candidate, **APPLICATION)
-    services.application_decide(actor=coordinator, application=app, outcome="admitted", reason="Oui.")
+    services.application_decide(
+        actor=coordinator, application=app, outcome="admitted", reason="Oui."
+    )
     membership = Membership.objects.get(user=candidate)
     assert (membership.status, membership.college) == ("member", colleges["beneficiaires"])
 
@@ -201,7 +201,9 @@ def test_an_excluded_member_is_not_admitted(coordinator, membership_factory, col
     excluded = membership_factory(college=colleges["fondateurs"], status="excluded")
     app = services.application_submit(user=excluded.user, **APPLICATION)
     with pytest.raises(PioneersError) as err:
-        services.application_decide(actor=coordinator, application=app, outcome="admitted", reason="x")
+        services.application_decide(
+            actor=coordinator, application=app, outcome="admitted", reason="x"
+        )
     assert err.value.code == "excluded"
     _nothing_changed(app, excluded.user)
 

@@ -18,7 +18,9 @@ SAINT_DENIS = (-20.8789, 55.4481)
 def _make(n: int, **overrides) -> None:
     """Many profiles in a few queries, each with a theme and a skill."""
     theme = Theme.objects.get(slug="alimentation")
-    skill, _created = Skill.objects.get_or_create(slug="compostage", defaults={"name": "Compostage"})
+    skill, _created = Skill.objects.get_or_create(
+        slug="compostage", defaults={"name": "Compostage"}
+    )
     pioneers = Pioneer.objects.bulk_create(
         Pioneer(
             display_name=f"Pionnier {i:04d}",
@@ -220,9 +222,10 @@ def test_the_map_page_serves_leaflet_locally_under_the_csp(client):
     nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert html.count(f'nonce="{nonce}"') >= 4  # htmx, leaflet, clusters, our map script
     assert 'data-tiles="https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"' in html
-    assert "img-src 'self' data: https://*.tile.openstreetmap.org" in response[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "img-src 'self' data: https://*.tile.openstreetmap.org"
+        in response["Content-Security-Policy"]
+    )
 
 
 def test_home_and_nav_link_to_the_directory(client):
