@@ -133,7 +133,8 @@ def test_admission_makes_a_member_of_the_pioneers_college_with_a_profile(
     assert pioneer.department == "34"
     assert list(pioneer.themes.values_list("slug", flat=True)) == ["acidification-oceans"]
     application.refresh_from_db()
-    assert application.status == "admitted" and application.decided_at is not None
+    assert application.status == "admitted"
+    assert application.decided_at is not None
     assert result.decision.reason == "Bel impact."
     assert AuditEvent.objects.filter(action="pioneer_application.admitted").exists()
     # e-mailed in the person's language, with the reason

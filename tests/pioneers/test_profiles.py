@@ -75,7 +75,8 @@ def test_an_update_renews_freshness_and_is_audited(pioneer, owner):
     assert Skill.objects.count() == 2
     event = AuditEvent.objects.get(action="pioneer.update")
     assert event.actor == owner
-    assert "commune" in event.data["fields"] and "skills" in event.data["fields"]
+    assert "commune" in event.data["fields"]
+    assert "skills" in event.data["fields"]
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
