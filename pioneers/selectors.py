@@ -144,8 +144,10 @@ def applications_of(user) -> QuerySet[Application]:
 
 
 def application_list(*, status: str = "") -> QuerySet[Application]:
-    qs = Application.objects.select_related("user").annotate(
-        score_count=Count("scores__scorer", distinct=True)
+    qs = (
+        Application.objects.select_related("user")
+        .annotate(score_count=Count("scores__scorer", distinct=True))
+        .order_by("-created_at", "-id")
     )
     return qs.filter(status=status) if status else qs
 

@@ -70,7 +70,7 @@ def test_good_rows_are_imported_and_bad_rows_reported_by_line():
     rejected = {r["line"]: r["reason"] for r in report.rejected}
     assert sorted(rejected) == [3, 4, 5, 6, 7]
     assert "latitude" in rejected[3]
-    assert "external" in rejected[4]
+    assert "extern" in rejected[4]
     assert "astrologie" in rejected[5]
     assert "display_name" in rejected[6]
     assert "line 2" in rejected[7] or "ligne 2" in rejected[7]
