@@ -221,11 +221,11 @@ def _catalogue_csv(communes: list[dict]) -> bytes:
         ]
     )
     for number in range(1, CATALOGUE_SIZE + 1):
-        commune = communes[(number * 7) % len(communes)]
-        title, description, themes, skills = SOLUTIONS[number % len(SOLUTIONS)]
-        name = (
-            f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {LAST_NAMES[(number * 5) % len(LAST_NAMES)]}"
-        )
+        # Every commune of the list, then round again; names and solutions mixed apart.
+        commune = communes[(number - 1) % len(communes)]
+        title, description, themes, skills = SOLUTIONS[(number * 7) % len(SOLUTIONS)]
+        first = FIRST_NAMES[number % len(FIRST_NAMES)]
+        name = f"{first} {LAST_NAMES[(number * 5 + number // len(LAST_NAMES)) % len(LAST_NAMES)]}"
         # A few kilometres around the commune's centre, so that markers do not overlap.
         lat = float(commune["latitude"]) + rng.uniform(-0.04, 0.04)
         lon = float(commune["longitude"]) + rng.uniform(-0.05, 0.05)

@@ -313,7 +313,7 @@ def applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _score_form_rows(request: HttpRequest, sheet) -> list[dict]:
+def _score_form_rows(sheet) -> list[dict]:
     rows = []
     for row in sheet.rows:
         rows.append(
@@ -342,7 +342,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "application": application,
             "sheet": sheet,
-            "score_rows": _score_form_rows(request, sheet),
+            "score_rows": _score_form_rows(sheet),
             "decisions": application.decisions.select_related("actor"),
             "decision_form": forms.DecisionForm(),
             "can_decide": request.user.has_perm("pioneers.decide_application"),
