@@ -8,6 +8,7 @@ two-factor authentication for coordinators; it refuses to start without a real
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -38,6 +39,7 @@ ENV_SCHEME = {
     "TERREAU_API_THROTTLE_ANON": (str, "60/minute"),
     "TERREAU_API_THROTTLE_USER": (str, "600/minute"),
     "TERREAU_LOG_LEVEL": (str, "INFO"),
+    "TERREAU_MAP_TILES_URL": (str, "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"),
 }
 env = environ.Env(**ENV_SCHEME)
 
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -331,12 +334,18 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
+# Map tiles of the pioneers' map (a Leaflet URL template); the CSP lets the browser load
+# them from that host (« {s} » subdomains become « * »).
+TERREAU_MAP_TILES_URL = env("TERREAU_MAP_TILES_URL")
+_tiles = urlsplit(TERREAU_MAP_TILES_URL.replace("{s}", "*"))
+_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else CSP.SELF
+
 # Content Security Policy: everything is served from our own origin.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:", "https://*.tile.openstreetmap.org"],
+    "img-src": [CSP.SELF, "data:", _TILES_ORIGIN],
     "connect-src": [CSP.SELF],
     "font-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

@@ -9,15 +9,14 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.notifications import email_user
 from backend.core.services import audit_record
-from backend.core.tasks import email_send
 from governance.errors import GovernanceError
 from governance.models import (
     WEIGHT_MAX,
@@ -256,8 +255,15 @@ def _lock(membership: Membership) -> Membership:
 
 @transaction.atomic
 def membership_admit(
-    *, actor: User, membership: Membership, college: College | None = None, note: str = ""
+    *,
+    actor: User,
+    membership: Membership,
+    college: College | None = None,
+    note: str = "",
+    notify: bool = True,
 ) -> Membership:
+    """Admit a candidate. ``notify=False`` when the caller sends its own decision e-mail
+    (the pioneers' admission does)."""
     membership = _lock(membership)
     if membership.status != MembershipStatus.CANDIDATE:
         raise GovernanceError(
@@ -290,7 +296,10 @@ def membership_admit(
         actor=actor,
     )
     audit_record(actor=actor, action="membership.admit", target=membership, data={"note": note})
-    _notify(membership.user, "governance/email/admitted", {"membership": membership, "note": note})
+    if notify:
+        _notify(
+            membership.user, "governance/email/admitted", {"membership": membership, "note": note}
+        )
     return membership
 
 
@@ -626,16 +635,4 @@ def charter_accept(*, membership: Membership, charter: Charter) -> CharterAccept
 
 def _notify(user: User, template_prefix: str, context: dict) -> None:
     """E-mail a person in their own language, once the transaction commits."""
-    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        context = {**context, "user": user, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"{template_prefix}_subject.txt", context).strip()
-        body = render_to_string(f"{template_prefix}_message.txt", context)
-    transaction.on_commit(
-        lambda: email_send.delay(
-            subject=f"[Terreau] {subject}",
-            body=body,
-            to=[user.email],
-            from_email=settings.DEFAULT_FROM_EMAIL,
-        )
-    )
+    email_user(user=user, template_prefix=template_prefix, context=context)

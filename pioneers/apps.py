@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PioneersConfig(AppConfig):
     name = "pioneers"
     verbose_name = _("Pioneers")
+
+    def ready(self) -> None:
+        from governance.duties import duty_register
+        from pioneers.duties import PROFILE_DUTY
+
+        duty_register(PROFILE_DUTY)

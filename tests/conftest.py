@@ -129,3 +129,10 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def pioneer_factory(db):
+    from tests.factories import PioneerFactory
+
+    return PioneerFactory

@@ -74,3 +74,19 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"projet-commun-{n}")
     summary = "Un projet au service des pionniers."
     status = "selected"
+
+
+class PioneerFactory(factory.django.DjangoModelFactory):
+    """A pioneer profile; ``user=None`` gives an imported one with no account."""
+
+    class Meta:
+        model = "pioneers.Pioneer"
+
+    display_name = factory.Faker("name", locale="fr_FR")
+    solution_title = factory.Sequence(lambda n: f"Solution citoyenne {n}")
+    solution_description = "Une solution pour la résilience du territoire."
+    commune = "Briançon"
+    postcode = "05100"
+    department = "05"
+    latitude = 44.8964
+    longitude = 6.6356

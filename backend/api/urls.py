@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("governance.api_urls")),
     path("", include("marketplace.api_urls")),
     path("", include("projects.api_urls")),
+    path("", include("pioneers.api_urls")),
 ]

@@ -1,0 +1,5 @@
+from backend.core.errors import ApplicationError
+
+
+class PioneersError(ApplicationError):
+    """A profile, admission or import rule refused an operation."""

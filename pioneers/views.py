@@ -1,0 +1,440 @@
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from backend.accounts.decorators import coordinator_required
+from backend.core.errors import ApplicationError
+from pioneers import forms, selectors, services
+from pioneers.models import Application, ApplicationStatus, Criterion, ImportJob, Pioneer
+from pioneers.visibility import can_see, pioneer_card, pioneer_cards, viewer_for
+
+PAGE_SIZE = 20
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    """Show a service's refusal on the form: per field where it names one."""
+    placed = False
+    for field, errors in exc.errors.items():
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, error)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+# ---------------------------------------------------------------- directory and map
+
+
+def _directory_filters(form: forms.DirectoryFilterForm) -> selectors.DirectoryFilters:
+    if not form.is_valid():
+        return selectors.DirectoryFilters()
+    data = form.cleaned_data
+    lat = lon = km = None
+    if data["near"] and data["near"] in forms.communes():
+        lat, lon, _postcode = forms.communes()[data["near"]]
+        km = float(data["radius_km"] or 50)
+    return selectors.DirectoryFilters(
+        q=data["q"],
+        theme=data["theme"].slug if data["theme"] else "",
+        skill=data["skill"].slug if data["skill"] else "",
+        commune=data["commune"],
+        department=data["department"],
+        lat=lat,
+        lon=lon,
+        km=km,
+    )
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    form = forms.DirectoryFilterForm(request.GET or None, viewer=viewer)
+    qs = selectors.pioneer_directory(viewer=viewer, filters=_directory_filters(form))
+    if request.GET.get("format") == "csv":
+        return _directory_csv(viewer, qs)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = pioneer_cards(viewer, page)
+    for card, pioneer in zip(cards, page, strict=True):
+        if getattr(pioneer, "distance_km", None) is not None:
+            card["distance_km"] = round(pioneer.distance_km)
+    return render(
+        request,
+        "pioneers/directory.html",
+        {"form": form, "page": page, "cards": cards, "viewer": viewer},
+    )
+
+
+def _directory_csv(viewer, qs) -> HttpResponse:
+    """The directory as CSV, through the same visibility layer as the pages."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="pionniers.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    columns = [
+        ("display_name", _("Name")),
+        ("solution_title", _("Solution")),
+        ("solution_description", _("Description")),
+        ("commune", _("Commune")),
+        ("postcode", _("Postcode")),
+        ("latitude", _("Latitude")),
+        ("longitude", _("Longitude")),
+        ("video_url", _("Video")),
+        ("website_url", _("Website")),
+        ("contact_email", _("Contact e-mail")),
+        ("themes", _("Themes")),
+        ("skills", _("Skills")),
+    ]
+    writer.writerow([label for _key, label in columns])
+    paginator = Paginator(qs, 500)
+    for number in paginator.page_range:
+        for card in pioneer_cards(viewer, paginator.page(number)):
+            row = []
+            for key, _label in columns:
+                value = card.get(key, "")
+                if key == "themes":
+                    value = ", ".join(t["label"] for t in value)
+                elif key == "skills" and value:
+                    value = ", ".join(s["name"] for s in value)
+                row.append("" if value is None else value)
+            writer.writerow(row)
+    return response
+
+
+@require_GET
+def pioneer_map(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "pioneers/map.html",
+        {"tiles_url": settings.TERREAU_MAP_TILES_URL},
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        pioneer = selectors.pioneer_get(pioneer_id=pk)
+    except Pioneer.DoesNotExist:
+        raise Http404 from None
+    viewer = viewer_for(request.user)
+    return render(
+        request,
+        "pioneers/detail.html",
+        {"card": pioneer_card(viewer, pioneer), "viewer": viewer},
+    )
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """Serve a photo only to whom its owner shows it."""
+    pioneer = get_object_or_404(
+        Pioneer.objects.only("id", "user_id", "photo", "photo_visibility"), pk=pk
+    )
+    viewer = viewer_for(request.user)
+    if not pioneer.photo or not can_see(
+        viewer, visibility=pioneer.photo_visibility, owner_id=pioneer.user_id
+    ):
+        raise Http404
+    try:
+        handle = pioneer.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/webp")
+    response["Cache-Control"] = (
+        "public, max-age=86400" if pioneer.photo_visibility == 0 else "private, max-age=3600"
+    )
+    return response
+
+
+# ---------------------------------------------------------------- my profile
+
+
+def _profile_initial(pioneer: Pioneer) -> dict:
+    initial = {
+        name: getattr(pioneer, name)
+        for name in (
+            "display_name",
+            "solution_title",
+            "solution_description",
+            "video_url",
+            "website_url",
+            "commune",
+            "postcode",
+            "latitude",
+            "longitude",
+            "contact_email",
+            "photo_visibility",
+            "description_visibility",
+            "links_visibility",
+            "location_visibility",
+            "position_visibility",
+            "skills_visibility",
+            "contact_visibility",
+        )
+    }
+    initial["themes"] = list(pioneer.themes.all())
+    initial["skills"] = ", ".join(s.name for s in pioneer.skills.all())
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def me(request: HttpRequest) -> HttpResponse:
+    pioneer = selectors.pioneer_of(request.user)
+    if pioneer is None:
+        return render(
+            request,
+            "pioneers/no_profile.html",
+            {"application": selectors.application_open_of(request.user)},
+        )
+    form = forms.ProfileForm(
+        request.POST or None, request.FILES or None, initial=_profile_initial(pioneer)
+    )
+    if request.method == "POST":
+        if request.POST.get("remove_photo"):
+            services.pioneer_photo_remove(actor=request.user, pioneer=pioneer)
+            messages.success(request, _("Your photo was removed."))
+            return redirect("pioneers:me")
+        if form.is_valid():
+            try:
+                services.pioneer_update(
+                    actor=request.user, pioneer=pioneer, **form.service_kwargs()
+                )
+                if form.cleaned_data.get("photo"):
+                    services.pioneer_photo_set(
+                        actor=request.user, pioneer=pioneer, upload=form.cleaned_data["photo"]
+                    )
+            except ApplicationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Your profile is up to date."))
+                return redirect("pioneers:me")
+    return render(
+        request,
+        "pioneers/me.html",
+        {"form": form, "pioneer": pioneer, "card": pioneer_card(viewer_for(request.user), pioneer)},
+    )
+
+
+# ---------------------------------------------------------------- admission
+
+
+def _application_initial(application: Application | None) -> dict | None:
+    if application is None:
+        return None
+    initial = {
+        name: getattr(application, name)
+        for name in (
+            "display_name",
+            "solution_title",
+            "solution_description",
+            "motivation",
+            "commune",
+            "postcode",
+            "video_url",
+            "website_url",
+        )
+    }
+    initial["themes"] = list(application.themes.all())
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def become(request: HttpRequest) -> HttpResponse:
+    """« Devenir pionnier »: the criteria and their scales, and the application form."""
+    user = request.user
+    if request.method == "POST" and not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    application = selectors.application_open_of(user)
+    pioneer = selectors.pioneer_of(user)
+    form = None
+    if user.is_authenticated and pioneer is None:
+        initial = _application_initial(application) or {"display_name": user.display_name}
+        form = forms.ApplicationForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            data["themes"] = list(data["themes"])
+            try:
+                if application is not None:
+                    services.application_update(user=user, application=application, **data)
+                    messages.success(request, _("Your application was updated."))
+                else:
+                    services.application_submit(user=user, **data)
+                    messages.success(
+                        request, _("Thank you! Your application has been sent to the jury.")
+                    )
+            except ApplicationError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("pioneers:become")
+    return render(
+        request,
+        "pioneers/become.html",
+        {
+            "criteria": selectors.criteria_with_levels(),
+            "form": form,
+            "application": application,
+            "pioneer": pioneer,
+            "past": selectors.applications_of(user).exclude(status__in=["submitted", "more_info"])
+            if user.is_authenticated
+            else [],
+        },
+    )
+
+
+def _juror_required(request: HttpRequest) -> None:
+    if not request.user.has_perm("pioneers.view_application"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    _juror_required(request)
+    status = request.GET.get("status", "")
+    if status not in ApplicationStatus.values:
+        status = ""
+    page = Paginator(selectors.application_list(status=status), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "pioneers/applications.html",
+        {"page": page, "status": status, "statuses": ApplicationStatus.choices},
+    )
+
+
+def _score_form_rows(sheet) -> list[dict]:
+    rows = []
+    for row in sheet.rows:
+        rows.append(
+            {
+                "row": row,
+                "field": f"score-{row.criterion.slug}",
+                "note_field": f"note-{row.criterion.slug}",
+                "current": row.mine.value if row.mine else None,
+                "note": row.mine.note if row.mine else "",
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _juror_required(request)
+    application = get_object_or_404(
+        Application.objects.select_related("user").prefetch_related("themes"), pk=pk
+    )
+    sheet = selectors.application_score_sheet(application=application, user=request.user)
+    return render(
+        request,
+        "pioneers/application_detail.html",
+        {
+            "application": application,
+            "sheet": sheet,
+            "score_rows": _score_form_rows(sheet),
+            "decisions": application.decisions.select_related("actor"),
+            "decision_form": forms.DecisionForm(),
+            "can_decide": request.user.has_perm("pioneers.decide_application"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_score(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("pioneers.score_application"):
+        raise PermissionDenied
+    application = get_object_or_404(Application, pk=pk)
+    scores = []
+    criteria = {c.slug: c for c in Criterion.objects.filter(is_active=True)}
+    for slug, criterion in criteria.items():
+        raw = request.POST.get(f"score-{slug}", "")
+        if raw == "":
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            messages.error(request, _("Choose a level of the criterion's scale."))
+            return redirect("pioneers:application_detail", pk=pk)
+        scores.append((criterion, value, request.POST.get(f"note-{slug}", "")[:5000]))
+    if not scores:
+        messages.error(request, _("Score at least one criterion."))
+        return redirect("pioneers:application_detail", pk=pk)
+    try:
+        services.application_scores_save(
+            scorer=request.user, application=application, scores=scores
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your scores were recorded."))
+    return redirect("pioneers:application_detail", pk=pk)
+
+
+@coordinator_required
+@require_POST
+def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    application = get_object_or_404(Application, pk=pk)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label} : {error}" if label else error)
+        return redirect("pioneers:application_detail", pk=pk)
+    try:
+        result = services.application_decide(
+            actor=request.user, application=application, **form.cleaned_data
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The decision was recorded and e-mailed to the candidate."))
+        if result.notice:
+            messages.info(request, result.notice)
+    return redirect("pioneers:application_detail", pk=pk)
+
+
+# ---------------------------------------------------------------- import
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The file was received; its import has started."))
+            return redirect("pioneers:import_detail", pk=job.pk)
+    return render(
+        request,
+        "pioneers/import.html",
+        {"form": form, "jobs": ImportJob.objects.select_related("created_by")[:20]},
+    )
+
+
+@coordinator_required
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk)
+    template = "pioneers/_import_progress.html" if request.htmx else "pioneers/import_detail.html"
+    return render(request, template, {"job": job})
