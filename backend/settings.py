@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "governance.tasks.duty_reminders",
         "schedule": 60 * 60 * 24,
     },
+    "governance-votes-schedule": {
+        "task": "governance.votes.tasks.votes_schedule_tick",
+        "schedule": 60,
+    },
 }
 
 REST_FRAMEWORK = {

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from governance import api
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("members/", api.MemberListCreateApi.as_view(), name="member-list"),
     path("members/me/", api.MemberMeApi.as_view(), name="member-me"),
     path("members/<int:pk>/duties/", api.MemberDutiesApi.as_view(), name="member-duties"),
+    path("", include("governance.votes.api_urls")),
 ]

@@ -329,3 +329,6 @@ class DutyReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}:{self.duty}@{self.sent_at:%Y-%m-%d}"
+
+
+from governance.votes.models import *  # noqa: E402,F403

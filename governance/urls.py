@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from governance import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("gestion/registre/", views.capital_register, name="register"),
     path("gestion/<int:pk>/", views.member_detail, name="member_detail"),
     path("gestion/<int:pk>/<slug:action>/", views.member_action, name="member_action"),
+    path("votes/", include("governance.votes.urls")),
 ]

@@ -14,6 +14,7 @@ _SILENT = "django.core.mail.backends.dummy.EmailBackend"
 DEMO_MODULES = [
     "backend.accounts.demo",
     "governance.demo",
+    "governance.votes.demo",
     "pioneers.demo",
     "projects.demo",
     "marketplace.demo",
