@@ -77,7 +77,7 @@ $$;
 def _guards_create(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return  # SQLite (the embedded default): the services alone keep the rule
-    schema_editor.execute(CREATE_SQL)
+    schema_editor.execute(CREATE_SQL, params=None)  # no placeholders: "%" is plpgsql
     for table in GUARDED_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_closed_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} "

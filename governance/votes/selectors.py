@@ -83,7 +83,7 @@ def vote_list_for(*, user, status: str | None = None) -> QuerySet[Vote]:
     membership = _membership_of(user)
     qs = (
         Vote.objects.select_related("result")
-        .prefetch_related("colleges")
+        .prefetch_related("colleges", "options")
         .annotate(
             option_count=Count("options"),
             in_electorate=_in_electorate_expression(membership),

@@ -435,7 +435,7 @@ def test_engine_errors_become_french_messages(coordinator, colleges, voter):
     ids = option_ids(vote)
     with translation.override("fr"), pytest.raises(GovernanceError) as err:
         services.vote_cast(user=voter, vote=vote, ranking=[ids[0], ids[0]])
-    assert err.value.message == f"L’option {ids[0]} figure deux fois sur le bulletin."
+    assert err.value.message == f"L'option {ids[0]} figure deux fois sur le bulletin."
 
 
 def test_someone_outside_the_electorate_gets_403_and_nothing_is_written(
