@@ -90,6 +90,9 @@ class VoteCreateForm(forms.Form):
         self.fields["colleges"].queryset = College.objects.filter(is_active=True).order_by(
             "position", "name"
         )
+        for name, field in self.fields.items():
+            if field.help_text:  # the help is read with the field (votes/_field.html)
+                field.widget.attrs["aria-describedby"] = f"{self.auto_id % name}-help"
 
     def option_labels(self) -> list[str]:
         return [

@@ -292,6 +292,15 @@ def test_outside_the_electorate_is_403(api_client, coordinator, colleges, member
     assert not Participation.objects.exists()
 
 
+def test_a_coordinator_who_is_not_a_member_does_not_vote(as_coordinator, coordinator, colleges):
+    vote = make_vote(coordinator, method="plurality")
+    response = as_coordinator.post(
+        f"/api/v1/votes/{vote.pk}/ballots/", {"choice": option_ids(vote)[0]}, format="json"
+    )
+    assert response.status_code == 403
+    assert not Participation.objects.exists()
+
+
 def test_anonymous_ballot_is_401(api_client, coordinator, colleges):
     vote = make_vote(coordinator, method="plurality")
     response = api_client.post(

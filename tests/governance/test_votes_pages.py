@@ -100,6 +100,28 @@ def test_the_list_is_in_french_and_shows_what_the_member_can_do(member_client, v
     assert f'href="/membres/votes/{votes["open"].pk}/bulletin/"' in html
     assert f'href="/membres/votes/{votes["closed"].pk}/resultats/"' in html
     assert "Vous ne faites pas partie du corps électoral" in html  # the pioneers' vote
+    assert "0 bulletin" in html
+
+
+def test_the_demo_has_a_counted_vote_and_an_open_one():
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    closed = Vote.objects.get(status="closed")
+    assert closed.method == "majority_judgment"
+    assert closed.result.ballot_count == 7
+    assert Vote.objects.filter(status="open").count() == 1
+
+
+def test_the_admin_shows_votes_read_only(admin_client, votes):
+    vote = votes["closed"]
+    assert admin_client.get("/admin/governance/vote/").status_code == 200
+    page = admin_client.get(f"/admin/governance/vote/{vote.pk}/change/")
+    assert page.status_code == 200
+    assert admin_client.get("/admin/governance/vote/add/").status_code == 403
+    assert admin_client.get("/admin/governance/voteresult/").status_code == 200
+    assert admin_client.get("/admin/governance/ballot/").status_code == 404  # never shown
 
 
 # ---------------------------------------------------------------- ballot forms
