@@ -117,11 +117,11 @@ def test_minimum_shares_comes_from_the_settings(member):
 def test_standing_filter_in_sql_matches_the_python_reading(
     coordinator, membership_factory, colleges
 ):
-    services.charter_publish(actor=coordinator, title="Charte", text="Texte")
+    charter = services.charter_publish(actor=coordinator, title="Charte", text="Texte")
     ok = membership_factory(shares=1)
-    CharterAcceptance.objects.create(membership=ok, charter_id=1)
+    CharterAcceptance.objects.create(membership=ok, charter=charter)
     no_share = membership_factory()
-    CharterAcceptance.objects.create(membership=no_share, charter_id=1)
+    CharterAcceptance.objects.create(membership=no_share, charter=charter)
     no_charter = membership_factory(shares=1)
     good = set(member_list_with_standing(standing=True).values_list("pk", flat=True))
     bad = set(member_list_with_standing(standing=False).values_list("pk", flat=True))

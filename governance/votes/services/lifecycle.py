@@ -1,28 +1,27 @@
-"""Every write of the votes: create, schedule, open, close (and count), cast a ballot.
+"""The life of a vote: create, schedule, open, close (and count), on time or by hand.
 
-Locks: a ballot is cast under a shared lock on its vote row and the close takes the
-exclusive lock, so ballots never wait for each other, and the close waits for the ballots
-being written, then none is accepted after it: every accepted ballot is counted.
+Locks: a ballot is cast under a shared lock on its vote row (see casting.py) and the close
+takes the exclusive lock, so ballots never wait for each other, and the close waits for the
+ballots being written, then none is accepted after it: every accepted ballot is counted.
 """
 
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.services import audit_record
 from governance.errors import GovernanceError
-from governance.models import College, Membership
+from governance.models import College
 from governance.tally import DEFAULT_GRADES
-from governance.votes import ballots, notices
+from governance.votes import notices
 from governance.votes.counting import vote_count
 from governance.votes.models import (
-    Ballot,
-    BallotEntry,
     Participation,
     Vote,
     VoteMethod,
@@ -31,12 +30,7 @@ from governance.votes.models import (
     VoteResult,
     VoteStatus,
 )
-from governance.votes.selectors import (
-    ballot_find_by_receipt,
-    vote_electorate,
-    voter_membership,
-    votes_due,
-)
+from governance.votes.selectors import vote_electorate, votes_due
 
 # The projects app owns this state; governance only names it (no import runs backwards).
 PROJECT_ACCEPTED_FOR_VOTE = "accepted_for_vote"
@@ -50,21 +44,11 @@ class OptionInput:
     project: int | None = None
 
 
-@dataclass(frozen=True)
-class CastReceipt:
-    """What the voter takes away: the receipt code (shown once, never stored)."""
-
-    code: str
-    receipt_id: str
-    replaced: bool
-    entries: dict[int, int]
-
-
 def _lock(vote: Vote) -> Vote:
     return Vote.objects.select_for_update().get(pk=vote.pk)
 
 
-def _lock_shared(vote: Vote) -> Vote:
+def vote_lock_shared(vote: Vote) -> Vote:
     if connection.vendor == "postgresql":
         # FOR SHARE: concurrent ballots share it; the close's FOR UPDATE waits for them.
         return Vote.objects.raw(
@@ -74,18 +58,18 @@ def _lock_shared(vote: Vote) -> Vote:
     return Vote.objects.get(pk=vote.pk)  # SQLite: one writer at a time anyway
 
 
-def _not_open_error(vote: Vote, now: datetime.datetime) -> GovernanceError:
+def not_open_error(vote: Vote, now: datetime.datetime) -> GovernanceError:
     if vote.status == VoteStatus.CLOSED or vote.closes_at <= now:
         return GovernanceError(_("This vote is closed."), code="vote_closed", status_code=409)
     return GovernanceError(
         _("This vote is not open yet: it opens on %(date)s.")
-        % {"date": timezone.localtime(vote.opens_at).strftime("%d/%m/%Y %H:%M")},
+        % {"date": date_format(timezone.localtime(vote.opens_at), "DATETIME_FORMAT")},
         code="vote_not_open",
         status_code=409,
     )
 
 
-def _accepts_ballots(vote: Vote, now: datetime.datetime) -> bool:
+def accepts_ballots(vote: Vote, now: datetime.datetime) -> bool:
     return vote.status == VoteStatus.OPEN and vote.opens_at <= now < vote.closes_at
 
 
@@ -389,122 +373,6 @@ def votes_sync_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 continue
             done["opened"] += 1
     return done
-
-
-# ---------------------------------------------------------------- ballots
-
-
-def vote_cast(
-    *,
-    user: User,
-    vote: Vote,
-    grades: object = None,
-    approved: object = None,
-    ranking: object = None,
-    choice: object = None,
-    receipt: str = "",
-) -> CastReceipt:
-    """Cast (or, before the close, replace) a person's ballot; nothing is written on error.
-
-    A secret ballot is replaced through its receipt code (the only link between the voter
-    and the ballot); a public one through the voter.
-    """
-    vote = vote_sync(vote=vote)
-    membership = voter_membership(vote=vote, user=user)
-    if membership is None:
-        raise GovernanceError(
-            _("You are not in the electorate of this vote."),
-            code="not_in_electorate",
-            status_code=403,
-        )
-    now = timezone.now()
-    if not _accepts_ballots(vote, now):
-        raise _not_open_error(vote, now)
-    option_ids = list(vote.options.order_by("position", "id").values_list("pk", flat=True))
-    entries = ballots.ballot_entries_clean(
-        vote=vote,
-        option_ids=option_ids,
-        grades=grades,
-        approved=approved,
-        ranking=ranking,
-        choice=choice,
-    )
-    return _ballot_write(
-        user=user, vote=vote, membership=membership, entries=entries, receipt=receipt
-    )
-
-
-@transaction.atomic
-def _ballot_write(
-    *, user: User, vote: Vote, membership: Membership, entries: dict[int, int], receipt: str
-) -> CastReceipt:
-    vote = _lock_shared(vote)
-    now = timezone.now()
-    if not _accepts_ballots(vote, now):  # closed while we were checking the ballot
-        raise _not_open_error(vote, now)
-    if Participation.objects.filter(vote=vote, membership=membership).exists():
-        ballot, code = _ballot_to_replace(vote=vote, membership=membership, receipt=receipt)
-        BallotEntry.objects.filter(ballot=ballot).delete()
-        _entries_write(vote=vote, ballot=ballot, entries=entries)
-        audit_record(actor=user, action="vote.ballot_replace", target=vote)
-        return CastReceipt(code=code, receipt_id=ballot.receipt_id, replaced=True, entries=entries)
-    if receipt.strip():
-        raise GovernanceError(
-            _("This receipt code does not match a ballot of yours."),
-            code="invalid_receipt",
-            errors={"receipt": [_("This receipt code does not match a ballot of yours.")]},
-        )
-    try:
-        with transaction.atomic():
-            # The unique constraint is what makes one ballot per member certain: of two
-            # concurrent first ballots, the second waits here, then fails.
-            Participation.objects.create(vote=vote, membership=membership)
-    except IntegrityError:
-        raise _already_voted(vote) from None
-    code, receipt_id, digest = ballots.receipt_new()
-    while Ballot.objects.filter(vote=vote, receipt_id=receipt_id).exists():
-        code, receipt_id, digest = ballots.receipt_new()
-    ballot = Ballot.objects.create(
-        vote=vote,
-        voter=None if vote.secret else membership,
-        receipt_id=receipt_id,
-        receipt_hash=digest,
-    )
-    _entries_write(vote=vote, ballot=ballot, entries=entries)
-    audit_record(actor=user, action="vote.ballot_cast", target=vote)
-    return CastReceipt(code=code, receipt_id=receipt_id, replaced=False, entries=entries)
-
-
-def _already_voted(vote: Vote) -> GovernanceError:
-    if vote.secret:
-        message = _(
-            "You have already voted. To change your ballot, give the receipt code you received."
-        )
-    else:
-        message = _("You have already voted.")
-    return GovernanceError(message, code="already_voted", status_code=409)
-
-
-def _ballot_to_replace(*, vote: Vote, membership: Membership, receipt: str) -> tuple[Ballot, str]:
-    if not vote.secret:
-        ballot = Ballot.objects.select_for_update().get(vote=vote, voter=membership)
-        return ballot, ""
-    if not receipt.strip():
-        raise _already_voted(vote)
-    ballot = ballot_find_by_receipt(vote=vote, code=receipt, lock=True)
-    if ballot is None:
-        message = _("This receipt code does not match a ballot of yours.")
-        raise GovernanceError(message, code="invalid_receipt", errors={"receipt": [message]})
-    return ballot, receipt.strip()
-
-
-def _entries_write(*, vote: Vote, ballot: Ballot, entries: dict[int, int]) -> None:
-    BallotEntry.objects.bulk_create(
-        [
-            BallotEntry(ballot=ballot, vote=vote, option_id=option, value=value)
-            for option, value in entries.items()
-        ]
-    )
 
 
 def vote_notice_send(*, vote_id: int, kind: str) -> int:
