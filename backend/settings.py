@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketplace.tasks.ledger.ledger_check_periodic",
         "schedule": 24 * 60 * 60,
     },
+    "governance-votes-schedule": {
+        "task": "governance.votes.tasks.votes_schedule_tick",
+        "schedule": 60,
+    },
 }
 
 REST_FRAMEWORK = {

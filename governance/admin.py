@@ -142,3 +142,6 @@ class ShareRefundAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+from governance.votes import admin as _votes_admin  # noqa: E402,F401

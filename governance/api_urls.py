@@ -9,4 +9,5 @@ urlpatterns = [
     path("members/me/", api.MemberMeApi.as_view(), name="member-me"),
     path("members/<int:pk>/duties/", api.MemberDutiesApi.as_view(), name="member-duties"),
     path("", include("governance.assemblies.api_urls")),
+    path("", include("governance.votes.api_urls")),
 ]

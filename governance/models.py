@@ -378,3 +378,4 @@ from governance.assemblies.models import (  # noqa: E402, F401
     Resolution,
     ResolutionVote,
 )
+from governance.votes.models import *  # noqa: E402,F403

@@ -13,3 +13,5 @@ rules.add_perm("governance.manage_colleges", is_coordinator)
 rules.add_perm(
     "governance.view_member_duties", rules.is_authenticated & (is_coordinator | is_own_membership)
 )
+
+from governance.votes import rules as _votes_rules  # noqa: E402,F401

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from governance import views
 from governance.assemblies import views as assemblies
@@ -33,4 +33,5 @@ urlpatterns = [
         assemblies.resolution_action,
         name="resolution_action",
     ),
+    path("votes/", include("governance.votes.urls")),
 ]

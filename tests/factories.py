@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -90,3 +92,48 @@ class PioneerFactory(factory.django.DjangoModelFactory):
     department = "05"
     latitude = 44.8964
     longitude = 6.6356
+
+
+class VoteFactory(factory.django.DjangoModelFactory):
+    """An open majority-judgment vote (closing in a week); options via ``options=[labels]``.
+
+    It writes rows directly: tests of the rules create votes through
+    ``governance.votes.services.vote_create`` instead."""
+
+    class Meta:
+        model = "governance.Vote"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Scrutin {n}")
+    method = "majority_judgment"
+    grades = factory.LazyFunction(
+        lambda: [
+            "À rejeter",
+            "Insuffisant",
+            "Passable",
+            "Assez bien",
+            "Bien",
+            "Très bien",
+            "Excellent",
+        ]
+    )
+    status = "open"
+    opens_at = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=7))
+    opened_at = factory.LazyAttribute(lambda vote: vote.opens_at)
+
+    @factory.post_generation
+    def options(self, create, extracted, **kwargs):
+        if create:
+            from governance.models import VoteOption
+
+            VoteOption.objects.bulk_create(
+                VoteOption(vote=self, label=label, position=i)
+                for i, label in enumerate(extracted or ["Option A", "Option B", "Option C"])
+            )
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()

@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "backend.accounts.demo",
     "governance.demo",
     "governance.assemblies.demo",
+    "governance.votes.demo",
     "pioneers.demo",
     "projects.demo",
     "marketplace.demo",

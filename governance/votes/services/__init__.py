@@ -1,0 +1,34 @@
+"""Every write of the votes (one module per concern, re-exported here)."""
+
+from governance.votes.services.casting import CastReceipt, vote_cast
+from governance.votes.services.lifecycle import (
+    MAX_GRADES,
+    MAX_OPTIONS,
+    PROJECT_ACCEPTED_FOR_VOTE,
+    OptionInput,
+    vote_close,
+    vote_create,
+    vote_notice_send,
+    vote_open,
+    vote_schedule,
+    vote_sync,
+    votes_remind_closing,
+    votes_sync_due,
+)
+
+__all__ = [
+    "MAX_GRADES",
+    "MAX_OPTIONS",
+    "PROJECT_ACCEPTED_FOR_VOTE",
+    "CastReceipt",
+    "OptionInput",
+    "vote_cast",
+    "vote_close",
+    "vote_create",
+    "vote_notice_send",
+    "vote_open",
+    "vote_schedule",
+    "vote_sync",
+    "votes_remind_closing",
+    "votes_sync_due",
+]
