@@ -289,7 +289,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketplace.tasks.ledger.ledger_check_periodic",
         "schedule": 24 * 60 * 60,
     },
+    "marketplace-exchanges-auto-confirm": {
+        "task": "marketplace.tasks.exchanges.exchanges_auto_confirm",
+        "schedule": 60 * 60,
+    },
 }
+# An exchange marked done is confirmed (and paid) after this many days without dispute.
+MARKETPLACE_EXCHANGE_AUTO_CONFIRM_DAYS = env.int(
+    "MARKETPLACE_EXCHANGE_AUTO_CONFIRM_DAYS", default=7
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
