@@ -376,3 +376,25 @@ def test_project_hours_received_counts_transfers_in_but_not_corrected_ones():
     time_transfer_reverse(actor=None, transfer=mistake)
     assert project_hours_received(project) == 90
     assert project_hours_received(ProjectFactory()) == 0
+
+
+def test_demo_data_seeds_listings_and_exchanges_once():
+    from django.core.management import call_command
+
+    with open("/dev/null", "w") as devnull:
+        call_command("seed_demo", stdout=devnull)
+        counts = (Listing.objects.count(), Exchange.objects.count(), TimeTransfer.objects.count())
+        call_command("seed_demo", stdout=devnull)
+    assert (
+        Listing.objects.count(),
+        Exchange.objects.count(),
+        TimeTransfer.objects.count(),
+    ) == counts
+    assert counts[:2] == (4, 4)
+    assert set(Exchange.objects.values_list("status", flat=True)) == {
+        "proposed",
+        "accepted",
+        "done",
+        "confirmed",
+    }
+    assert ledger_integrity_problems() == []
