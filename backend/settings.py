@@ -39,6 +39,7 @@ ENV_SCHEME = {
     "TERREAU_API_THROTTLE_ANON": (str, "60/minute"),
     "TERREAU_API_THROTTLE_USER": (str, "600/minute"),
     "TERREAU_LOG_LEVEL": (str, "INFO"),
+    "TERREAU_EXCHANGE_AUTO_CONFIRM_DAYS": (int, 7),
     "TERREAU_MAP_TILES_URL": (str, "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"),
 }
 env = environ.Env(**ENV_SCHEME)
@@ -296,7 +297,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "governance.votes.tasks.votes_schedule_tick",
         "schedule": 60,
     },
+    "marketplace-exchanges-auto-confirm": {
+        "task": "marketplace.tasks.exchanges.exchanges_auto_confirm",
+        "schedule": 60 * 60,
+    },
 }
+# An exchange marked done is confirmed (and paid) after this many days without dispute.
+MARKETPLACE_EXCHANGE_AUTO_CONFIRM_DAYS = env("TERREAU_EXCHANGE_AUTO_CONFIRM_DAYS")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -15,6 +15,14 @@ from marketplace.api.ledger import (
     TransferCreateApi,
     TransferReverseApi,
 )
+from marketplace.api.listings import (
+    ExchangeDetailApi,
+    ExchangeListApi,
+    ExchangeMessageCreateApi,
+    ListingListApi,
+    ListingRespondApi,
+    transition_api,
+)
 
 urlpatterns = [
     path("contributions/", ContributionCreateApi.as_view(), name="contribution-create"),
@@ -26,4 +34,21 @@ urlpatterns = [
     path("accounts/<int:pk>/transfers/", AccountTransfersApi.as_view(), name="account-transfers"),
     path("transfers/", TransferCreateApi.as_view(), name="transfer-create"),
     path("transfers/<int:pk>/reverse/", TransferReverseApi.as_view(), name="transfer-reverse"),
+    path("listings/", ListingListApi.as_view(), name="listing-list"),
+    path("listings/<int:pk>/respond/", ListingRespondApi.as_view(), name="listing-respond"),
+    path("exchanges/", ExchangeListApi.as_view(), name="exchange-list"),
+    path("exchanges/<int:pk>/", ExchangeDetailApi.as_view(), name="exchange-detail"),
+    path(
+        "exchanges/<int:pk>/messages/",
+        ExchangeMessageCreateApi.as_view(),
+        name="exchange-messages",
+    ),
+    *(
+        path(
+            f"exchanges/<int:pk>/{action}/",
+            transition_api(action).as_view(),
+            name=f"exchange-{action}",
+        )
+        for action in ("accept", "done", "confirm", "cancel", "dispute")
+    ),
 ]

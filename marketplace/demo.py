@@ -118,8 +118,74 @@ def _seed_ledger(*, stdout) -> None:
     stdout.write(f"Time ledger: {len(accounts)} member accounts, demo transfers ready.")
 
 
+# (owner index, kind, title, tags, minutes, place or "" for remote, linked to the project?)
+DEMO_LISTINGS = [
+    (0, "offer", "Réparation de vélos", ["Vélo", "Mécanique"], 90, "Die", False),
+    (1, "request", "Aide pour tailler le verger", ["Jardinage"], 180, "Crest", True),
+    (2, "offer", "Relecture de dossiers de subvention", ["Rédaction"], 60, "", False),
+    (0, "request", "Cours de couture pour débutants", ["Couture"], 120, "Saillans", False),
+]
+# (listing index, responder index, final state)
+DEMO_EXCHANGES = [
+    (0, 1, "confirmed"),
+    (1, 2, "done"),
+    (2, 0, "accepted"),
+    (3, 2, "proposed"),
+]
+_STEPS = ["accept", "done", "confirm"]
+_REACHED_BY = {"proposed": 0, "accepted": 1, "done": 2, "confirmed": 3}
+
+
+def _seed_listings(*, stdout) -> None:
+    """Listings and exchanges in several states, found again by title and responder."""
+    from marketplace.models import Exchange, Listing
+    from marketplace.services.exchanges import exchange_create, exchange_transition
+    from marketplace.services.listings import listing_create
+
+    memberships = list(
+        Membership.objects.active().select_related("user").order_by("number", "pk")[:3]
+    )
+    if len(memberships) < 3:
+        stdout.write("Marketplace: fewer than three admitted members, no listing.")
+        return
+    project = _demo_project()
+    listings = []
+    for owner, kind, title, tags, minutes, place, for_project in DEMO_LISTINGS:
+        listing = Listing.objects.filter(title=title, owner=memberships[owner]).first()
+        if listing is None:
+            listing = listing_create(
+                actor=memberships[owner].user,
+                kind=kind,
+                title=title,
+                description="Annonce de démonstration.",
+                tags=tags,
+                estimated_minutes=minutes,
+                place=place,
+                remote=not place,
+                project=project if for_project else None,
+            )
+        listings.append(listing)
+    for listing_index, responder, state in DEMO_EXCHANGES:
+        listing = listings[listing_index]
+        responder_user = memberships[responder].user
+        if Exchange.objects.filter(listing=listing, responder=memberships[responder]).exists():
+            continue
+        exchange = exchange_create(
+            actor=responder_user, listing=listing, message="Bonjour, je suis disponible."
+        )
+        for action in _STEPS[: _REACHED_BY[state]]:
+            actor = {
+                "accept": listing.owner.user,
+                "done": exchange.giver.user,
+                "confirm": exchange.receiver.user,
+            }[action]
+            exchange_transition(actor=actor, exchange=exchange, action=action)
+    stdout.write(f"Marketplace: {len(listings)} listings, demo exchanges ready.")
+
+
 def seed(*, stdout) -> None:
     _seed_ledger(stdout=stdout)
+    _seed_listings(stdout=stdout)
     ContributionSettings.objects.get_or_create(
         pk=1,
         defaults={

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from marketplace.views import contributions, funds, ledger, stripe_webhook
+from marketplace.views import contributions, funds, ledger, listings, stripe_webhook
 
 app_name = "marketplace"
 
@@ -45,4 +45,15 @@ urlpatterns = [
     path("heures/comptes/<int:pk>/", ledger.account_detail, name="time_account_detail"),
     path("heures/comptes/<int:pk>/export.csv", ledger.account_export, name="time_account_export"),
     path("heures/comptes/<int:pk>/limite/", ledger.account_limit_edit, name="time_limit_edit"),
+    path("marche/", listings.listing_list, name="listing_list"),
+    path("marche/annonces/nouvelle/", listings.listing_new, name="listing_new"),
+    path("marche/annonces/<int:pk>/", listings.listing_detail, name="listing_detail"),
+    path("marche/annonces/<int:pk>/modifier/", listings.listing_edit, name="listing_edit"),
+    path("marche/annonces/<int:pk>/repondre/", listings.listing_respond, name="listing_respond"),
+    path("marche/echanges/", listings.my_exchanges, name="my_exchanges"),
+    path("marche/echanges/<int:pk>/", listings.exchange_detail, name="exchange_detail"),
+    path("marche/echanges/<int:pk>/messages/", listings.exchange_message, name="exchange_message"),
+    path(
+        "marche/echanges/<int:pk>/<slug:action>/", listings.exchange_action, name="exchange_action"
+    ),
 ]

@@ -137,3 +137,35 @@ def _now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+class ListingFactory(factory.django.DjangoModelFactory):
+    """An open offer by an admitted member (pass ``kind="request"`` for a request)."""
+
+    class Meta:
+        model = "marketplace.Listing"
+
+    owner = factory.SubFactory(MembershipFactory)
+    kind = "offer"
+    title = factory.Sequence(lambda n: f"Annonce {n}")
+    description = "Un coup de main au jardin partagé."
+    estimated_minutes = 90
+    place = "Die"
+
+
+class ExchangeFactory(factory.django.DjangoModelFactory):
+    """An exchange answering ``listing`` (giver and receiver follow the listing's kind)."""
+
+    class Meta:
+        model = "marketplace.Exchange"
+
+    listing = factory.SubFactory(ListingFactory)
+    responder = factory.SubFactory(MembershipFactory)
+    giver = factory.LazyAttribute(
+        lambda o: o.listing.owner if o.listing.kind == "offer" else o.responder
+    )
+    receiver = factory.LazyAttribute(
+        lambda o: o.responder if o.listing.kind == "offer" else o.listing.owner
+    )
+    minutes = 90
+    status = "proposed"

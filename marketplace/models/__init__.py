@@ -21,6 +21,15 @@ from marketplace.models.ledger import (
     TimeAccountKind,
     TimeTransfer,
 )
+from marketplace.models.listings import (
+    Exchange,
+    ExchangeMessage,
+    ExchangeStatus,
+    Listing,
+    ListingKind,
+    ListingStatus,
+    Tag,
+)
 
 __all__ = [
     "MEMBER_CREDIT_LIMIT_MINUTES",
@@ -28,14 +37,21 @@ __all__ = [
     "ContributionChannel",
     "ContributionSettings",
     "ContributionStatus",
+    "Exchange",
+    "ExchangeMessage",
+    "ExchangeStatus",
     "Fund",
     "FundAllocation",
     "FundKind",
+    "Listing",
+    "ListingKind",
+    "ListingStatus",
     "Payment",
     "PaymentKind",
     "PaymentMethod",
     "ReceiptCounter",
     "StripeEvent",
+    "Tag",
     "TimeAccount",
     "TimeAccountKind",
     "TimeTransfer",

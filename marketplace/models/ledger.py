@@ -115,6 +115,14 @@ class TimeTransfer(models.Model):
         verbose_name=_("recorded by"),
     )
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    exchange = models.ForeignKey(
+        "marketplace.Exchange",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        verbose_name=_("exchange"),
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -130,6 +138,12 @@ class TimeTransfer(models.Model):
                 fields=["created_by", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="time_transfer_idempotency_key",
+            ),
+            # An exchange is paid once, however many confirmations race.
+            models.UniqueConstraint(
+                fields=["exchange"],
+                condition=Q(exchange__isnull=False),
+                name="time_transfer_one_per_exchange",
             ),
         ]
         indexes = [

@@ -1,3 +1,3 @@
 """Permissions of the marketplace (django-rules autodiscovers this package)."""
 
-from marketplace.rules import funds, ledger  # noqa: F401
+from marketplace.rules import funds, ledger, listings  # noqa: F401
