@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MarketplaceConfig(AppConfig):
     name = "marketplace"
     verbose_name = _("Marketplace")
+
+    def ready(self) -> None:
+        from marketplace.project_followup import project_followup_figures
+        from projects.followup import followup_provider_register
+
+        followup_provider_register(project_followup_figures)

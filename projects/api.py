@@ -14,6 +14,7 @@ from backend.accounts.models import User
 from backend.api.pagination import PageNumberPagination
 from backend.core.models import IdempotencyRecord
 from governance.api import IsCoordinator
+from pioneers.models import Theme
 from projects import selectors, services
 from projects.markdown import render_markdown
 from projects.models import Project, ProjectStatus, RankingSnapshot
@@ -48,6 +49,7 @@ class ProjectOutput(serializers.Serializer):
     concern_share = serializers.FloatField()
     concerned = serializers.SerializerMethodField()
     authors = AuthorOutput(many=True, source="authors.all")
+    themes = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -57,6 +59,10 @@ class ProjectOutput(serializers.Serializer):
 
     def get_currency(self, obj: Project) -> str:
         return "EUR"
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_themes(self, obj: Project) -> list[str]:
+        return [theme.slug for theme in obj.themes.all()]
 
     def get_concerned(self, obj: Project) -> bool | None:
         """Whether the person asking flagged the project (null when anonymous)."""
@@ -147,6 +153,16 @@ class ProjectInput(serializers.Serializer):
         child=serializers.IntegerField(), max_length=20, required=False,
         help_text=_("Ids of the co-authors (active members); you are always an author."),
     )  # fmt: skip
+    themes = serializers.ListField(
+        child=serializers.SlugField(), max_length=20, required=False,
+        help_text=_("Slugs of the project's themes."),
+    )  # fmt: skip
+
+    def validate_themes(self, value: list[str]) -> list[Theme]:
+        themes = list(Theme.objects.filter(slug__in=value))
+        if len(themes) != len(set(value)):
+            raise serializers.ValidationError(_("Unknown theme."))
+        return themes
 
     def validate_needed_skills(self, value: list[str]) -> str:
         text = ", ".join(skill.replace(",", " ").strip() for skill in value if skill.strip())
@@ -171,6 +187,7 @@ class ProjectListCreateApi(APIView):
         parameters=[
             OpenApiParameter("status", str, enum=ProjectStatus.values),
             OpenApiParameter("author", int, description=_("id of an author")),
+            OpenApiParameter("theme", str, description=_("slug of a theme")),
         ],
         responses=ProjectOutput(many=True),
     )
@@ -181,8 +198,14 @@ class ProjectListCreateApi(APIView):
         author = request.query_params.get("author") or None
         if author is not None and not author.isdigit():
             raise serializers.ValidationError({"author": [_("An author is given by their id.")]})
+        theme = request.query_params.get("theme") or None
+        if theme is not None and not Theme.objects.filter(slug=theme).exists():
+            raise serializers.ValidationError({"theme": [_("Unknown theme.")]})
         qs = selectors.project_list(
-            user=request.user, status=status_filter, author_id=int(author) if author else None
+            user=request.user,
+            status=status_filter,
+            author_id=int(author) if author else None,
+            theme=theme,
         )
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(qs, request, view=self)

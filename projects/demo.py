@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 
 from backend.accounts.models import User
+from pioneers.models import Theme
 from projects import services
 from projects.errors import ProjectError
 from projects.models import Project, RankingSnapshot
@@ -85,6 +86,7 @@ def seed(*, stdout) -> None:
         stdout.write("projects: demo people missing, skipped")
         return
     created = 0
+    themes = list(Theme.objects.order_by("position", "slug"))
     for slug, title, summary, status, cost, own, skills, hours, author, concerned in PROJECTS:
         if Project.objects.filter(slug=slug).exists():
             continue
@@ -101,6 +103,9 @@ def seed(*, stdout) -> None:
             created_by=people[author],
         )
         project.authors.add(people[author])
+        # Two themes per project, spread over the seed's themes.
+        if themes:
+            project.themes.set([themes[created % len(themes)], themes[(created + 3) % len(themes)]])
         for step in _PATHS[status]:
             actor = people[author] if step in _AUTHOR_STEPS else coordinator
             services.project_transition(

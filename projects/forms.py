@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pioneers.models import Theme
 from projects.models import ATTACHMENT_EXTENSIONS, ProjectStatus
 
 
@@ -44,6 +45,12 @@ class ProjectForm(forms.Form):
     needed_hours = forms.IntegerField(
         label=_("Needed time (hours)"), min_value=0, max_value=100_000, required=False
     )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.order_by("position", "slug"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def clean(self):
         data = super().clean()
@@ -62,6 +69,7 @@ class ProjectForm(forms.Form):
             "self_financing_note": data["self_financing_note"],
             "needed_skills": data["needed_skills"],
             "needed_minutes": (data["needed_hours"] or 0) * 60,
+            "themes": list(data["themes"]),
         }
 
     @classmethod
@@ -75,6 +83,7 @@ class ProjectForm(forms.Form):
             "self_financing_note": project.self_financing_note,
             "needed_skills": project.needed_skills,
             "needed_hours": project.needed_minutes // 60,
+            "themes": list(project.themes.all()),
         }
 
 

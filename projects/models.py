@@ -59,6 +59,9 @@ class Project(TimeStampedModel):
         related_name="+",
         verbose_name=_("proposed by"),
     )
+    themes = models.ManyToManyField(
+        "pioneers.Theme", related_name="projects", verbose_name=_("themes"), blank=True
+    )
     authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="authored_projects",

@@ -27,11 +27,13 @@ def project_visible_to(user) -> QuerySet[Project]:
 
 
 def project_list(
-    *, user, status: str | None = None, author_id: int | None = None
+    *, user, status: str | None = None, author_id: int | None = None, theme: str | None = None
 ) -> QuerySet[Project]:
     qs = project_visible_to(user).prefetch_related(
-        Prefetch("authors", queryset=User.objects.order_by("last_name", "first_name"))
+        Prefetch("authors", queryset=User.objects.order_by("last_name", "first_name")), "themes"
     )
+    if theme:
+        qs = qs.filter(themes__slug=theme)
     if status:
         qs = qs.filter(status=status)
     if author_id:

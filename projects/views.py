@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.accounts.decorators import coordinator_required
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
+from pioneers.models import Theme
 from projects import forms, selectors, services
 from projects.errors import ProjectError
+from projects.followup import followup_figures
 from projects.lifecycle import FOLLOWED_STATES, targets_for
 from projects.models import Comment, Milestone, Project, ProjectStatus
 from projects.roles import can_propose, is_active_pioneer, is_author, project_roles
@@ -35,7 +37,13 @@ def project_list(request: HttpRequest) -> HttpResponse:
         status = ""
     author_raw = request.GET.get("author") or ""
     author_id = int(author_raw) if author_raw.isdigit() else None
-    projects = selectors.project_list(user=request.user, status=status or None, author_id=author_id)
+    themes = list(Theme.objects.order_by("position", "slug"))
+    theme = request.GET.get("theme") or ""
+    if theme not in {t.slug for t in themes}:
+        theme = ""
+    projects = selectors.project_list(
+        user=request.user, status=status or None, author_id=author_id, theme=theme or None
+    )
     page = Paginator(projects, 20).get_page(request.GET.get("page"))
     author = User.objects.filter(pk=author_id).first() if author_id else None
     return render(
@@ -45,6 +53,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "statuses": ProjectStatus.choices,
             "status": status,
+            "themes": themes,
+            "theme": theme,
             "author": author,
             "can_propose": can_propose(request.user),
         },
@@ -66,6 +76,9 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "comment_form": forms.CommentForm(),
             "can_flag": is_active_pioneer(request.user) and project.status in CONCERN_OPEN_STATES,
             "followed": project.status in FOLLOWED_STATES,
+            "followup_figures": followup_figures(project)
+            if project.status in FOLLOWED_STATES
+            else [],
             "update_form": forms.UpdateForm(),
             "milestone_form": forms.MilestoneForm(),
             "attachment_form": forms.AttachmentForm(),

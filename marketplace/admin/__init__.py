@@ -1,3 +1,3 @@
 """Admin screens of the marketplace, one module per domain."""
 
-from marketplace.admin import funds  # noqa: F401
+from marketplace.admin import funds, ledger, listings  # noqa: F401

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
 from backend.core.services import audit_record
+from pioneers.models import Theme
 from projects.errors import ProjectError
 from projects.lifecycle import EDITABLE_BY_AUTHORS
 from projects.models import (
@@ -74,6 +75,7 @@ def project_create(
     needed_skills: str = "",
     needed_minutes: int = 0,
     co_authors: Iterable[User] = (),
+    themes: Iterable[Theme] = (),
 ) -> Project:
     """A new proposal, as a draft its authors may still edit."""
     if not can_propose(actor):
@@ -95,13 +97,19 @@ def project_create(
         created_by=actor,
     )
     project.authors.add(actor, *people)
+    project.themes.set(list(themes))
     audit_record(actor=actor, action="project.create", target=project)
     return project
 
 
 @transaction.atomic
 def project_update(
-    *, actor: User, project: Project, co_authors: Iterable[User] | None = None, **changes
+    *,
+    actor: User,
+    project: Project,
+    co_authors: Iterable[User] | None = None,
+    themes: Iterable[Theme] | None = None,
+    **changes,
 ) -> Project:
     """Edit a proposal: its authors while it is a draft or returned, the coordinator always."""
     project = project_lock(project)
@@ -136,6 +144,11 @@ def project_update(
         )
         project.authors.set([*people, *User.objects.filter(pk__in=keep)])
         fields.append("authors")
+    if themes is not None:
+        wanted = {t.pk for t in themes}
+        if wanted != set(project.themes.values_list("pk", flat=True)):
+            project.themes.set(list(wanted))
+            fields.append("themes")
     if fields:
         audit_record(actor=actor, action="project.update", target=project, data={"fields": fields})
     return project
