@@ -3,13 +3,7 @@ the hours): the admin shows them and lets the coordinator close a listing."""
 
 from django.contrib import admin
 
-from marketplace.models import Exchange, ExchangeMessage, Listing, Tag
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+from marketplace.models import Exchange, ExchangeMessage, Listing
 
 
 @admin.register(Listing)

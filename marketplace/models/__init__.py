@@ -28,7 +28,6 @@ from marketplace.models.listings import (
     Listing,
     ListingKind,
     ListingStatus,
-    Tag,
 )
 
 __all__ = [
@@ -51,7 +50,6 @@ __all__ = [
     "PaymentMethod",
     "ReceiptCounter",
     "StripeEvent",
-    "Tag",
     "TimeAccount",
     "TimeAccountKind",
     "TimeTransfer",

@@ -15,21 +15,6 @@ from backend.core.models import TimeStampedModel
 MAX_LISTING_MINUTES = 100_000
 
 
-class Tag(models.Model):
-    """A skill tag; ``slug`` is the normalised form (lower case, ASCII, hyphens)."""
-
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=60)
-
-    class Meta:
-        verbose_name = _("skill tag")
-        verbose_name_plural = _("skill tags")
-        ordering = ["slug"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class ListingKind(models.TextChoices):
     OFFER = "offer", _("Offer")
     REQUEST = "request", _("Request")
@@ -52,7 +37,7 @@ class Listing(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=5000, blank=True)
     tags = models.ManyToManyField(
-        Tag, blank=True, related_name="listings", verbose_name=_("skills")
+        "pioneers.Skill", blank=True, related_name="listings", verbose_name=_("skills")
     )
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"))
     place = models.CharField(_("place"), max_length=200, blank=True)

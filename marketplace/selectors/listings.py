@@ -9,9 +9,9 @@ from marketplace.models import (
     ExchangeMessage,
     Listing,
     ListingStatus,
-    Tag,
     TimeTransfer,
 )
+from pioneers.models import Skill
 from projects.models import Project
 
 
@@ -28,7 +28,7 @@ def listing_search(
     """Listings matching the filters, newest first, with owner, project and tags joined
     (three queries per page). Without ``status``: open listings that have not expired."""
     qs = Listing.objects.select_related("owner__user", "project").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("slug"))
+        Prefetch("tags", queryset=Skill.objects.order_by("slug"))
     )
     if status:
         qs = qs.filter(status=status)
@@ -41,7 +41,7 @@ def listing_search(
     if kind:
         qs = qs.filter(kind=kind)
     if tag:
-        qs = qs.filter(Exists(Tag.objects.filter(listings=OuterRef("pk"), slug=tag)))
+        qs = qs.filter(Exists(Skill.objects.filter(listings=OuterRef("pk"), slug=tag)))
     if remote is not None:
         qs = qs.filter(remote=remote)
     if project_id is not None:
@@ -50,7 +50,7 @@ def listing_search(
         qs = qs.filter(
             Q(title__icontains=q)
             | Q(description__icontains=q)
-            | Exists(Tag.objects.filter(listings=OuterRef("pk"), name__icontains=q))
+            | Exists(Skill.objects.filter(listings=OuterRef("pk"), name__icontains=q))
         )
     return qs.order_by("-created_at", "-id")
 
@@ -64,8 +64,8 @@ def listing_get(*, pk: int) -> Listing | None:
     )
 
 
-def tag_list_used() -> QuerySet[Tag]:
-    return Tag.objects.filter(listings__isnull=False).distinct().order_by("slug")
+def tag_list_used() -> QuerySet[Skill]:
+    return Skill.objects.filter(listings__isnull=False).distinct().order_by("slug")
 
 
 def _exchange_base() -> QuerySet[Exchange]:

@@ -11,8 +11,9 @@ from backend.accounts.models import User
 from backend.core.services import audit_record
 from governance.models import Membership, MembershipStatus
 from marketplace.errors import MarketplaceError
-from marketplace.models import Listing, ListingKind, ListingStatus, Tag
+from marketplace.models import Listing, ListingKind, ListingStatus
 from marketplace.models.listings import MAX_LISTING_MINUTES
+from pioneers.models import Skill
 from projects.models import Project
 
 MAX_TAGS = 10
@@ -53,14 +54,16 @@ def tag_slugs_normalise(names: list[str]) -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def tags_get_or_create(*, names: list[str]) -> list[Tag]:
+def tags_get_or_create(*, names: list[str]) -> list[Skill]:
     pairs = tag_slugs_normalise(names)
-    existing = {t.slug: t for t in Tag.objects.filter(slug__in=[s for s, _n in pairs])}
+    existing = {t.slug: t for t in Skill.objects.filter(slug__in=[s for s, _n in pairs])}
     tags = []
     for slug, name in pairs:
         if slug not in existing:
             # get_or_create re-reads when a concurrent writer created the same slug.
-            existing[slug], _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+            existing[slug], _created = Skill.objects.get_or_create(
+                slug=slug, defaults={"name": name}
+            )
         tags.append(existing[slug])
     return tags
 

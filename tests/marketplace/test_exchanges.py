@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backend.core.models import AuditEvent
 from marketplace.errors import MarketplaceError
-from marketplace.models import Exchange, ExchangeMessage, Listing, Tag, TimeAccount, TimeTransfer
+from marketplace.models import Exchange, ExchangeMessage, Listing, TimeAccount, TimeTransfer
 from marketplace.selectors.ledger import ledger_integrity_problems
 from marketplace.selectors.listings import listing_search, project_hours_received
 from marketplace.services.exchanges import (
@@ -26,6 +26,7 @@ from marketplace.services.ledger import (
 )
 from marketplace.services.listings import listing_create, listing_update
 from marketplace.tasks import exchanges_auto_confirm
+from pioneers.models import Skill
 from tests.factories import (
     ExchangeFactory,
     ListingFactory,
@@ -66,7 +67,7 @@ def test_a_listing_needs_a_place_or_remote_and_nothing_is_written():
         listing_create(actor=owner.user, kind="offer", title="Cours", estimated_minutes=60)
     assert "place" in err.value.errors
     assert not Listing.objects.exists()
-    assert not Tag.objects.exists()
+    assert not Skill.objects.exists()
 
 
 def test_a_non_member_cannot_create_a_listing():
