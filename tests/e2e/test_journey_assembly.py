@@ -54,8 +54,7 @@ def test_members_vote_a_resolution_in_assembly_one_by_proxy(
     assert_accessible(boss)
     boss.get_by_role("link", name="Coordinator's console").click()
     boss.get_by_role("button", name="Convene the members").click()
-    # (waits on the console's new state rather than on the flash message: once, on
-    # PostgreSQL, the message region came back empty although the assembly was convened)
+    expect(boss.get_by_text("Members are being convened by e-mail.")).to_be_visible()
     expect(boss.get_by_role("button", name="Open the assembly")).to_be_visible()
     expect(boss.locator("main")).to_contain_text("Convened")
     assert_accessible(boss)
