@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.decorators import coordinator_required
@@ -200,9 +201,9 @@ def assembly_console(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 _ASSEMBLY_ACTIONS = {
-    "convene": (services.assembly_convene, _("Members are being convened by e-mail.")),
-    "open": (services.assembly_open, _("The assembly is open.")),
-    "close": (services.assembly_close, _("The assembly is closed.")),
+    "convene": (services.assembly_convene, gettext_lazy("Members are being convened by e-mail.")),
+    "open": (services.assembly_open, gettext_lazy("The assembly is open.")),
+    "close": (services.assembly_close, gettext_lazy("The assembly is closed.")),
 }
 
 

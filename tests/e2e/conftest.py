@@ -1,6 +1,9 @@
 import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 from tests.services import CHROMIUM
 
@@ -35,3 +38,66 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core (vendored from npm) on the page: no serious or critical violation.
+
+    The script is injected with ``add_script_tag``; the pages' strict CSP (script-src
+    'self' + nonce) would block it, hence the contexts opened with ``bypass_csp=True``.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in results["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+    assert not blocking, f"axe on {page.url}:\n" + "\n".join(blocking)
+
+
+@pytest.fixture(name="assert_accessible")
+def assert_accessible_fixture():
+    return assert_accessible
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """``open_page(user=None, viewport=DESKTOP)``: a page in a fresh browser context.
+
+    Login: a session made by Django's test client ``force_login`` is handed to the
+    browser as its session cookie (the real login form is covered by journey 1), so
+    each journey starts signed in without typing a password.
+    Contexts bypass the CSP only so that the axe script can be injected.
+    """
+    contexts = []
+
+    def _open(user=None, *, viewport=DESKTOP, locale="en-GB"):
+        context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=True)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies(
+                [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+            )
+        # English pages, whatever the default language, so the tests read one language.
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
