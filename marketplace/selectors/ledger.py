@@ -1,7 +1,7 @@
 """Reads of the time ledger: accounts, statements with running balance, figures."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.db.models import (
     Case,
@@ -17,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Membership
@@ -100,8 +101,15 @@ def time_account_monthly_totals(*, account: TimeAccount, months: int = 12) -> li
 
 def ledger_monthly_figures(*, months: int = 12) -> list[dict]:
     """Hours exchanged per month and how many member accounts took part (public)."""
+    # Only the months shown are read: the created_at index bounds the scan, whatever
+    # the length of the history.
+    today = timezone.localdate()
+    first_month = today.replace(day=1)
+    for _month in range(months - 1):
+        first_month = (first_month - timedelta(days=1)).replace(day=1)
+    since = timezone.make_aware(datetime.combine(first_month, time.min))
     rows = (
-        TimeTransfer.objects.filter(reverses__isnull=True)
+        TimeTransfer.objects.filter(reverses__isnull=True, created_at__gte=since)
         .annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(
