@@ -1,11 +1,46 @@
 """The Celery application: configured from Django's settings (``CELERY_*``)."""
 
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, Task
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 
-app = Celery("terreau")
+logger = logging.getLogger(__name__)
+
+
+class ResilientTask(Task):
+    """A task whose sending survives a broker outage.
+
+    Services enqueue side effects with ``transaction.on_commit(lambda: task.delay(…))``:
+    if Redis is down at that moment, the write has already committed and the message
+    would be lost (and the page would fail after the fact). Instead the task runs here
+    and now, in the calling process — every task is safe to run twice, and the periodic
+    catch-up tasks pick up whatever still fails. Its own errors are logged, not raised:
+    the request that enqueued it has already succeeded."""
+
+    def apply_async(self, args=None, kwargs=None, task_id=None, producer=None, link=None,
+                    link_error=None, shadow=None, **options):  # fmt: skip
+        try:
+            return super().apply_async(
+                args, kwargs, task_id=task_id, producer=producer, link=link,
+                link_error=link_error, shadow=shadow, **options,
+            )  # fmt: skip
+        except (OperationalError, RedisError, ConnectionError) as exc:
+            logger.warning("Broker unreachable (%s): running %s in this process", exc, self.name)
+            result = self.apply(args, kwargs, task_id=task_id, throw=False)
+            if result.failed():
+                logger.error(
+                    "%s failed while the broker was down (%r); its catch-up retries it",
+                    self.name,
+                    result.result,
+                )
+            return result
+
+
+app = Celery("terreau", task_cls=ResilientTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -1,4 +1,5 @@
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -32,11 +33,21 @@ class AuthTokenCreateApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
-        )
+        try:
+            # allauth's adapter counts failures per address and per account
+            # (ACCOUNT_RATE_LIMITS["login_failed"]), shared with the login page: a
+            # password cannot be guessed through the API once the page locks.
+            user = get_adapter(request._request).authenticate(
+                request._request,
+                email=data.validated_data["email"].lower(),
+                password=data.validated_data["password"],
+            )
+        except DjangoValidationError as exc:
+            raise ApplicationError(
+                exc.messages[0],
+                code="too_many_login_attempts",
+                status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            ) from None
         if user is None or not user.is_active:
             raise ApplicationError(
                 _("Unable to log in with these credentials."),

@@ -19,12 +19,24 @@ _DEFAULT_MESSAGES = {
         gettext_lazy("An unexpected error occurred. The team has been notified."),
         "server_error",
     ),
+    503: (
+        gettext_lazy(
+            "The service cannot reach its database for a moment. Nothing was recorded: "
+            "please try again shortly."
+        ),
+        "database_unavailable",
+    ),
 }
 
 
 def json_error_response(status_code: int, code: str) -> JsonResponse:
     message, _code = _DEFAULT_MESSAGES[status_code]
-    return JsonResponse({"detail": str(message), "code": code, "errors": {}}, status=status_code)
+    response = JsonResponse(
+        {"detail": str(message), "code": code, "errors": {}}, status=status_code
+    )
+    if status_code == 503:
+        response["Retry-After"] = "30"
+    return response
 
 
 def _flatten(detail) -> dict[str, list[str]]:

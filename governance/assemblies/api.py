@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.core.throttles import ResolutionVoteRateThrottle
 from governance.api import IsCoordinator
 from governance.assemblies import selectors, services
 from governance.assemblies.models import (
@@ -189,6 +190,7 @@ class ResolutionCloseApi(_ResolutionTransitionApi):
 
 class ResolutionVoteApi(APIView):
     permission_classes = [IsAuthenticated]
+    throttle_classes = [*APIView.throttle_classes, ResolutionVoteRateThrottle]
 
     class InputSerializer(serializers.Serializer):
         choice = serializers.ChoiceField(choices=VoteChoice.values)

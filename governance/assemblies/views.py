@@ -8,6 +8,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.decorators import coordinator_required
 from backend.accounts.roles import user_is_coordinator
+from backend.core.throttles import (
+    ResolutionVoteRateThrottle,
+    too_many_requests_page,
+    web_throttled,
+)
 from governance.assemblies import forms, minutes, selectors, services
 from governance.assemblies.models import (
     Assembly,
@@ -162,6 +167,8 @@ def assembly_vote(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    if web_throttled(request, ResolutionVoteRateThrottle):
+        return too_many_requests_page(request)
     resolution = get_object_or_404(Resolution.objects.select_related("assembly"), pk=pk)
     form = forms.VoteForm(request.POST)
     if not form.is_valid():

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from backend.api.pagination import PageNumberPagination
 from backend.core.models import IdempotencyRecord
+from backend.core.throttles import BallotRateThrottle
 from governance.api import IsCoordinator
 from governance.errors import GovernanceError
 from governance.models import College
@@ -299,6 +300,12 @@ class BallotApi(APIView):
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "POST" else [CanSeeVotes()]
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(BallotRateThrottle())
+        return throttles
 
     @extend_schema(responses=BallotOutput(many=True))
     def get(self, request: Request, pk: int) -> Response:

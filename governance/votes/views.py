@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.decorators import coordinator_required
+from backend.core.throttles import BallotRateThrottle, too_many_requests_message, web_throttled
 from governance.errors import GovernanceError
 from governance.votes import ballots, forms, results, selectors, services
 from governance.votes.models import Vote, VoteMethod, VoteStatus
@@ -149,7 +150,10 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         ballot = vote.ballots.filter(voter=membership).first()
         chosen = selectors.ballot_entries(ballot=ballot) if ballot else {}
     error = ""
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and web_throttled(request, BallotRateThrottle):
+        error, status = too_many_requests_message(), 429
+    elif request.method == "POST":
         try:
             payload, chosen = _ballot_from_post(vote, options, request.POST)
             cast = services.vote_cast(
@@ -187,6 +191,7 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "has_voted": has_voted,
             "error": error,
         },
+        status=status,
     )
 
 
