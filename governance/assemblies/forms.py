@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.uploads import UploadRejected, extension_of, upload_check_content
 from governance.assemblies.models import AssemblyKind, Majority, VoteChoice
 from governance.models import Membership, MembershipStatus
 
@@ -34,14 +35,31 @@ class ResolutionForm(forms.Form):
     majority = forms.ChoiceField(label=_("Required majority"), choices=Majority.choices)
 
 
+DOCUMENT_EXTENSIONS = ["pdf", "odt", "docx", "txt", "md"]
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
 class DocumentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File (PDF, ODT, DOCX, TXT, MD; 10 MB at most)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
+        if upload.size > DOCUMENT_MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
+        extension = extension_of(upload.name)
+        if extension not in DOCUMENT_EXTENSIONS:
+            raise forms.ValidationError(
+                _("This type of file is not accepted (allowed: %(types)s).")
+                % {"types": ", ".join(DOCUMENT_EXTENSIONS)}
+            )
+        # The content must be what the name says: a script renamed .pdf is refused.
+        try:
+            upload_check_content(upload, extension=extension, max_bytes=DOCUMENT_MAX_BYTES)
+        except UploadRejected as exc:
+            if exc.code == "too_large":
+                raise forms.ValidationError(_("The file is larger than 10 MB.")) from None
+            raise forms.ValidationError(_("The file's content does not match its type.")) from None
         return upload
 
 

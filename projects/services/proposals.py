@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
 from backend.core.services import audit_record
+from backend.core.uploads import UploadRejected, upload_check_content
 from pioneers.models import Theme
 from projects.errors import ProjectError
 from projects.lifecycle import EDITABLE_BY_AUTHORS
@@ -154,17 +155,6 @@ def project_update(
     return project
 
 
-_SIGNATURES = {
-    "pdf": [b"%PDF"],
-    "png": [b"\x89PNG\r\n\x1a\n"],
-    "jpg": [b"\xff\xd8\xff"],
-    "jpeg": [b"\xff\xd8\xff"],
-    "webp": [b"RIFF"],
-    "odt": [b"PK\x03\x04"],
-    "ods": [b"PK\x03\x04"],
-}
-
-
 def _check_file(upload: UploadedFile) -> str:
     name = upload.name or ""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -176,13 +166,18 @@ def _check_file(upload: UploadedFile) -> str:
     if upload.size is None or upload.size > ATTACHMENT_MAX_BYTES:
         message = _("The file is too large (5 MB at most).")
         raise ProjectError(message, code="attachment_size", errors={"file": [message]})
-    # The extension must match the content: a renamed executable is not a PDF.
-    if signatures := _SIGNATURES.get(extension):
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(sig) for sig in signatures):
-            message = _("The file's content does not match its type.")
-            raise ProjectError(message, code="attachment_content", errors={"file": [message]})
+    # The extension must match the content: a renamed executable is not a PDF, an SVG
+    # is not a PNG, a decompression bomb is not a photo.
+    try:
+        upload_check_content(upload, extension=extension, max_bytes=ATTACHMENT_MAX_BYTES)
+    except UploadRejected as exc:
+        if exc.code == "too_large":
+            message = _("The file is too large (5 MB at most).")
+            raise ProjectError(
+                message, code="attachment_size", errors={"file": [message]}
+            ) from None
+        message = _("The file's content does not match its type.")
+        raise ProjectError(message, code="attachment_content", errors={"file": [message]}) from None
     return extension
 
 
