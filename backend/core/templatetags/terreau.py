@@ -33,3 +33,17 @@ def query_with(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@register.filter
+def link_url(value) -> str:
+    """A member-given address fit for ``href``: http(s) or mailto only, else nothing. The
+    forms check it already; this guards what came another way (an import, the admin)."""
+    text = str(value or "").strip()
+    # Browsers ignore tabs, new lines and control characters inside a scheme
+    # ("java\tscript:"): judge the address as they read it.
+    squeezed = "".join(ch for ch in text if ch > " ").lower()
+    return text if squeezed.startswith(_LINK_SCHEMES) else ""
