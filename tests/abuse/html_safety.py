@@ -1,10 +1,11 @@
 """What counts as executable in a rendered page, judged the way a browser parses it."""
 
+import re
 from html.parser import HTMLParser
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "poster", "srcdoc"}
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
-FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "svg", "math"}
+FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base"}
 
 
 def _scheme_of(value: str) -> str:
@@ -40,9 +41,18 @@ class _Finder(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+# A raw tag with an event handler anywhere in the text, even where this parser reads
+# raw text (inside <style> or <textarea>): namespace confusion (mXSS) makes browsers
+# read some of those as markup. Escaped output has no raw "<" there, so no false alarm.
+_RAW_HANDLER = re.compile(r"<[a-z][^<>]*[\s/\"']on[a-z]+\s*=", re.IGNORECASE)
+
+
 def executable_content(html: str) -> list[str]:
     """Every place in ``html`` where a browser could run something not ours."""
     finder = _Finder()
     finder.feed(html)
     finder.close()
-    return finder.problems
+    problems = finder.problems
+    if not problems and (match := _RAW_HANDLER.search(html)):
+        problems.append(f"raw event handler in text: {match.group(0)!r}")
+    return problems
