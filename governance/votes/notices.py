@@ -50,14 +50,19 @@ def vote_notice_send(*, vote_id: int, kind: str, now: datetime.datetime | None =
         )
     recipients = list(recipients)
     try:
+        # The round's marker and its e-mails in one transaction: the e-mails are
+        # enqueued when it commits, so a run killed midway leaves no marker and nothing
+        # sent, and its retry sends the whole round once.
         with transaction.atomic():
             VoteNotice.objects.create(
                 vote=vote, kind=kind, recipient_count=len(recipients), sent_at=now
             )
+            for membership in recipients:
+                _notify(
+                    membership.user, _TEMPLATES[kind], {"vote": vote, "membership": membership}
+                )
     except IntegrityError:  # already sent (or being sent by a concurrent run)
         return 0
-    for membership in recipients:
-        _notify(membership.user, _TEMPLATES[kind], {"vote": vote, "membership": membership})
     return len(recipients)
 
 

@@ -555,8 +555,10 @@ def contribution_receipt_send(*, contribution_id: int) -> bool:
         context["amount"] = format_cents(contribution.amount_received_cents)
         subject = render_to_string("marketplace/email/receipt_subject.txt", context).strip()
         body = render_to_string("marketplace/email/receipt.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [contribution.email])
+    # Every write first, the sending last: a database failure then happens before any
+    # e-mail leaves, and a sending failure rolls the writes back for the retry.
     contribution.receipt_sent_at = timezone.now()
     contribution.save(update_fields=["receipt_sent_at", "updated_at"])
     audit_record(actor=None, action="contribution.receipt_sent", target=contribution)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [contribution.email])
     return True

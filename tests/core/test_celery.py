@@ -4,6 +4,7 @@ from django.core import mail
 from backend.core.tasks import email_send
 
 
+@pytest.mark.django_db  # the e-mail task records that it sent (SentEmail)
 def test_without_redis_tasks_run_eagerly_in_the_calling_process():
     result = email_send.delay(
         subject="Bonjour", body="Corps", to=["a@example.org"], from_email="t@example.org"

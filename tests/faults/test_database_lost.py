@@ -37,9 +37,7 @@ def open_vote(coordinator, colleges):
     return make_vote(coordinator, secret=False)
 
 
-def test_a_ballot_cut_off_on_the_page_is_a_503_page_and_writes_nothing(
-    member_client, open_vote
-):
+def test_a_ballot_cut_off_on_the_page_is_a_503_page_and_writes_nothing(member_client, open_vote):
     audit_before = AuditEvent.objects.count()
     fault = ConnectionLostOn("governance_participation")  # after the ballot's own rows
     with connection.execute_wrapper(fault):
