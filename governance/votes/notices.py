@@ -58,9 +58,7 @@ def vote_notice_send(*, vote_id: int, kind: str, now: datetime.datetime | None =
                 vote=vote, kind=kind, recipient_count=len(recipients), sent_at=now
             )
             for membership in recipients:
-                _notify(
-                    membership.user, _TEMPLATES[kind], {"vote": vote, "membership": membership}
-                )
+                _notify(membership.user, _TEMPLATES[kind], {"vote": vote, "membership": membership})
     except IntegrityError:  # already sent (or being sent by a concurrent run)
         return 0
     return len(recipients)
