@@ -14,6 +14,7 @@ def test_without_redis_tasks_run_eagerly_in_the_calling_process():
 
 
 @pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)  # the worker's thread records the SentEmail marker
 def test_a_task_runs_through_a_real_worker_on_redis():
     from celery.contrib.testing.worker import start_worker
 
