@@ -399,6 +399,13 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
 if env("TERREAU_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Rate limits count per client address. Behind the one reverse proxy that the setting
+# above announces, the client is the last X-Forwarded-For entry (the proxy's own);
+# without a proxy the header is the client's word and is ignored — otherwise anyone
+# could dodge every per-address limit by sending a new one with each request.
+TRUSTED_PROXY_COUNT = 1 if env("TERREAU_SECURE_PROXY_SSL_HEADER") else 0
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")

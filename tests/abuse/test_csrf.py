@@ -32,7 +32,16 @@ def test_a_post_without_the_token_is_refused(url, member):
 
 
 @pytest.mark.parametrize(
-    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/contribuer/"]
+    "path",
+    [
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/contribuer/",
+        # allauth's two regular-expression routes, which the discovery cannot fill in
+        "/accounts/confirm-email/abc:def/",
+        "/accounts/password/reset/key/1-abc/",
+    ],
 )
 def test_anonymous_forms_need_the_token_too(path):
     response = Client(enforce_csrf_checks=True).post(path, {"login": "a@example.org"})

@@ -182,7 +182,8 @@ def test_ballots_through_the_api_are_limited_with_429_json(
     response = api_client.post(url, body, format="json")
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
-    assert response.json()["detail"]
+    assert "Disponible à nouveau dans" in response.json()["detail"]
+    assert int(response["Retry-After"]) > 0
     # the page and the API share one counter
     from django.test import Client as PageClient
 
@@ -243,3 +244,35 @@ def test_resolution_votes_are_limited_on_the_page_and_the_api(
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
     assert ResolutionVote.objects.get(member=member.membership).choice == "yes"
+
+
+# ------------------------------------------------------------------ contributions
+
+
+def _contribution(client, **extra):
+    return client.post(
+        "/api/v1/contributions/",
+        {"amount_cents": 1, "currency": "EUR", "email": "a@example.org", "name": "A"},
+        format="json",
+        **extra,
+    )
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_a_limit(api_client):
+    for _ in range(30):
+        _contribution(api_client)
+    for forged in ("1.2.3.4", "5.6.7.8, 9.9.9.9"):
+        response = _contribution(api_client, HTTP_X_FORWARDED_FOR=forged)
+        assert response.status_code == 429
+        assert response.json()["code"] == "throttled"
+    # another real address is not blocked
+    from rest_framework.test import APIClient
+
+    assert _contribution(APIClient(REMOTE_ADDR="10.0.0.9")).status_code == 400
+
+
+def test_login_failures_cannot_hide_behind_a_forged_header(client, user_factory):
+    for i in range(10):
+        _login(client, f"essai{i}@example.org", HTTP_X_FORWARDED_FOR=f"10.1.0.{i}")
+    response = _login(client, "encore@example.org", HTTP_X_FORWARDED_FOR="10.2.0.1")
+    assert LOCKED_FR in response.content.decode()
