@@ -290,6 +290,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_RESULT_EXPIRES = 3600
 # Periodic tasks: Celery's own schedule (django-celery-beat does not install with Django 6.1).
 CELERY_BEAT_SCHEDULE: dict = {
+    "core-sent-emails-prune": {
+        "task": "backend.core.tasks.sent_emails_prune",
+        "schedule": 24 * 60 * 60,
+    },
     "governance-duty-reminders": {
         "task": "governance.tasks.duty_reminders",
         "schedule": 60 * 60 * 24,

@@ -28,3 +28,17 @@ def email_send(
         if task_id and not SentEmail.objects.get_or_create(task_id=task_id)[1]:
             return 0
         return message.send()
+
+
+@shared_task(acks_late=True)
+def sent_emails_prune() -> int:
+    """Forget the sending markers old enough that no broker redelivers their task (the
+    visibility timeout is an hour): the table stays small."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from backend.core.models import SentEmail
+
+    deleted, _ = SentEmail.objects.filter(sent_at__lt=timezone.now() - timedelta(days=7)).delete()
+    return deleted

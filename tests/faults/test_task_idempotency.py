@@ -67,6 +67,18 @@ def test_a_redelivered_email_task_sends_nothing_more():
     assert len(mail.outbox) == 2
 
 
+def test_old_sending_markers_are_pruned():
+    from backend.core.tasks import sent_emails_prune
+
+    email_send.apply(kwargs=EMAIL, task_id="ancienne")
+    email_send.apply(kwargs=EMAIL, task_id="recente")
+    SentEmail.objects.filter(task_id="ancienne").update(
+        sent_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    assert sent_emails_prune() == 1
+    assert list(SentEmail.objects.values_list("task_id", flat=True)) == ["recente"]
+
+
 def test_an_email_that_failed_to_send_is_sent_by_its_retry(settings):
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.FailsOnceBackend"}}
     FailsOnceBackend.failures = 1
