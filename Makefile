@@ -9,7 +9,7 @@ HOST      ?= 127.0.0.1
 PORT      ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format check messages bench clean
+.PHONY: help run test lint format check messages bench screenshots clean
 
 help:
 	@echo "make run     set up and serve Terreau on http://$(HOST):$(PORT) with demo data"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint    ruff lint and format check"
 	@echo "make format  format the code with ruff"
 	@echo "make messages  extract and compile the fr/en translation catalogues"
+	@echo "make screenshots  regenerate docs/screenshots/ (demo data, French, desktop and phone)"
 
 $(VENV)/.python:
 	@test -n "$(PYTHON)" || { scripts/find-python >/dev/null; exit 1; }
@@ -65,6 +66,10 @@ format: $(VENV)/.installed-test
 messages: $(VENV)/.installed-test
 	@$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var
+
+# PNGs of the main pages from a throwaway demo database, with /usr/bin/chromium.
+screenshots: $(VENV)/.installed-test
+	@$(PY) scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) var/static
