@@ -68,6 +68,13 @@ def in_language(language: str):
             text = translation.gettext(msgid)
         return text % params if params else text
 
+    def plural(singular: str, plural: str, count: int, **params) -> str:
+        with translation.override(language):
+            text = translation.ngettext(singular, plural, count)
+        return text % params if params else text
+
+    t.plural = plural
+    t.language = language
     return t
 
 
