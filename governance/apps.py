@@ -11,3 +11,7 @@ class GovernanceConfig(AppConfig):
         from governance.assemblies import duties as assembly_duties
 
         assembly_duties.register()
+
+        from governance import dashboard_panels
+
+        dashboard_panels.register()
