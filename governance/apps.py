@@ -15,3 +15,8 @@ class GovernanceConfig(AppConfig):
         from governance import dashboard_panels
 
         dashboard_panels.register()
+
+        from backend.core.navigation import menu_audience_register
+        from governance.selectors import is_active_member
+
+        menu_audience_register("member", is_active_member)

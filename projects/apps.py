@@ -10,3 +10,8 @@ class ProjectsConfig(AppConfig):
         from projects import dashboard_panels
 
         dashboard_panels.register()
+
+        from backend.core.navigation import menu_audience_register
+        from projects.roles import can_propose
+
+        menu_audience_register("proposer", can_propose)

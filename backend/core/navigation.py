@@ -2,19 +2,34 @@
 
 Only URL names are named here (strings, no import), so the rule that an app never
 imports the apps to its right still holds: base.html always linked every app anyway.
-The menu costs no SQL query: who sees an item depends on being signed in and on the
-coordinator role, both already known to every page.
+The top menu costs no SQL query (who sees what depends on being signed in and on the
+coordinator role, both known to every page already); only the sub-navigation of a
+section holding members-only pages asks, once, whether the person is an admitted member.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cache
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-Audience = Literal["all", "signed_in", "coordinator"]
+from backend.accounts.roles import user_is_coordinator
+
+# "all", "signed_in" and "coordinator" are known here. Others ("member": an admitted
+# member, "proposer": who may propose a project) are known to apps to the right of
+# backend: they register their check with ``menu_audience_register`` (no backward import).
+Audience = str
+_AUDIENCE_CHECKS: dict[str, Callable[[Any], bool]] = {}
+
+
+def menu_audience_register(audience: str, check: Callable[[Any], bool]) -> None:
+    """Let an app decide who belongs to an audience (items of an audience nobody
+    registered stay hidden)."""
+    _AUDIENCE_CHECKS[audience] = check
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,7 @@ MENU: tuple[MenuSection, ...] = (
         url_name="projects:list",
         items=(
             MenuItem(_("All projects"), "projects:list", also=("projects:detail",)),
-            MenuItem(_("Propose a project"), "projects:create", "signed_in"),
+            MenuItem(_("Propose a project"), "projects:create", "proposer"),
             MenuItem(_("Ranking"), "projects:ranking"),
             MenuItem(_("Review"), "projects:review", "coordinator"),
         ),
@@ -102,8 +117,8 @@ MENU: tuple[MenuSection, ...] = (
                 "signed_in",
                 also=("marketplace:exchange_*",),
             ),
-            MenuItem(_("My hours"), "marketplace:time_account", "signed_in"),
-            MenuItem(_("Give hours"), "marketplace:give_hours", "signed_in"),
+            MenuItem(_("My hours"), "marketplace:time_account", "member"),
+            MenuItem(_("Give hours"), "marketplace:give_hours", "member"),
             MenuItem(_("Hours figures"), "marketplace:ledger_figures"),
             MenuItem(
                 _("Time accounts"),
@@ -186,12 +201,16 @@ def _matches(view_name: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def _visible(audience: Audience, *, signed_in: bool, coordinator: bool) -> bool:
+def _visible(
+    audience: Audience, *, signed_in: bool, coordinator: bool, belongs: Callable[[str], bool]
+) -> bool:
+    if audience == "all":
+        return True
     if audience == "signed_in":
         return signed_in
     if audience == "coordinator":
         return coordinator
-    return True
+    return signed_in and belongs(audience)
 
 
 @dataclass(frozen=True)
@@ -218,13 +237,23 @@ def section_of(view_name: str) -> MenuSection | None:
     return None
 
 
-def main_menu(*, view_name: str, signed_in: bool, coordinator: bool) -> list[SectionLink]:
+def main_menu(
+    *,
+    view_name: str,
+    signed_in: bool,
+    coordinator: bool,
+    belongs: Callable[[str], bool] = lambda audience: False,
+) -> list[SectionLink]:
+    """Every section; only the current one gets its items (the sub-navigation).
+    ``belongs(audience)`` is asked only for an item of a registered audience."""
     current_section = section_of(view_name)
     sections = []
     for section in MENU:
         items = []
-        for item in section.items:
-            if not _visible(item.audience, signed_in=signed_in, coordinator=coordinator):
+        for item in section.items if section is current_section else ():
+            if not _visible(
+                item.audience, signed_in=signed_in, coordinator=coordinator, belongs=belongs
+            ):
                 continue
             current = view_name == item.url_name or _matches(view_name, item.also)
             items.append(Link(item.label, reverse(item.url_name), current))
@@ -246,10 +275,13 @@ def navigation(request: HttpRequest) -> dict:
     view_name = match.view_name if match else ""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
-    from backend.accounts.roles import user_is_coordinator
-
     sections = main_menu(
-        view_name=view_name, signed_in=signed_in, coordinator=user_is_coordinator(user)
+        view_name=view_name,
+        signed_in=signed_in,
+        coordinator=user_is_coordinator(user),
+        belongs=cache(
+            lambda audience: audience in _AUDIENCE_CHECKS and _AUDIENCE_CHECKS[audience](user)
+        ),
     )
     current = next((s for s in sections if s.current), None)
     return {"main_menu": sections, "section_menu": current}
