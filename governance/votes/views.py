@@ -154,7 +154,7 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     # With htmx the form is swapped in place (the ballot, or the receipt, replaces the
     # page's content); without JavaScript the same POST answers with the full page.
-    partial = bool(request.htmx)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     if request.method == "POST":
         try:
             payload, chosen = _ballot_from_post(vote, options, request.POST)

@@ -57,8 +57,9 @@ def listing_list(request: HttpRequest) -> HttpResponse:
             "status": data["status"],
         }
     page = Paginator(listing_search(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    if request.htmx:
-        # The filters changed in place: only the results (and the count read out).
+    if request.htmx and not request.htmx.history_restore_request:
+        # The filters changed in place: only the results (and the count read out). A
+        # history restore (back button, htmx's cache missed) needs the whole page.
         response = render(
             request, "marketplace/_listing_results.html", {"listings": page, "partial": True}
         )

@@ -44,6 +44,16 @@ def test_with_htmx_the_filters_answer_with_the_results_only(client, listings):
     assert "HX-Request" in response["Vary"]
 
 
+def test_a_history_restore_gets_the_whole_page(client, listings):
+    # Back button after in-place filtering: htmx asks again for the address it pushed.
+    response = client.get(
+        "/marche/", {"kind": "offer"}, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX
+    )
+    html = response.content.decode()
+    assert "<html" in html
+    assert 'role="search"' in html
+
+
 def test_bad_filters_are_ignored_both_ways(client, listings):
     for extra in ({}, HTMX):
         response = client.get("/marche/", {"kind": "nonsense", "project": "x"}, **extra)
