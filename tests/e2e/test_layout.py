@@ -181,3 +181,53 @@ def test_listing_filters_work_without_javascript(browser, live_server, settings,
         assert "kind=offer" in page.url
     finally:
         context.close()
+
+
+def _grade_all(page, grade="Bien"):  # the factory's grades are French labels
+    for fieldset in page.locator("fieldset").all():
+        fieldset.get_by_label(grade, exact=True).check()
+
+
+def test_the_ballot_is_cast_in_place_with_htmx(open_page, live_server, busy_member):
+    vote = busy_member_vote()
+    page = open_page(busy_member, viewport=PHONE)
+    page.goto(f"{live_server.url}/membres/votes/{vote.pk}/bulletin/")
+    page.evaluate("window.__same_document = true")
+    _grade_all(page)
+    page.get_by_role("button", name="Cast my ballot").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Your ballot is cast")
+    expect(heading).to_be_focused()  # told what changed
+    assert page.evaluate("window.__same_document === true")
+    assert page.title() == "Your receipt · Terreau"
+    assert_accessible(page)
+
+
+def test_the_ballot_is_cast_without_javascript(browser, live_server, settings, busy_member):
+    from django.test import Client
+
+    vote = busy_member_vote()
+    client = Client()
+    client.force_login(busy_member)
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    context = browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
+    context.add_cookies(
+        [
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url},
+            {"name": session.key, "value": session.value, "url": live_server.url},
+        ]
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/membres/votes/{vote.pk}/bulletin/")
+        _grade_all(page)
+        page.get_by_role("button", name="Cast my ballot").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot is cast")
+    finally:
+        context.close()
+
+
+def busy_member_vote():
+    from governance.models import Vote
+
+    return Vote.objects.get(title=f"Scrutin {LONG}")
