@@ -11,3 +11,7 @@ class MarketplaceConfig(AppConfig):
         from projects.followup import followup_provider_register
 
         followup_provider_register(project_followup_figures)
+
+        from marketplace import dashboard_panels
+
+        dashboard_panels.register()

@@ -117,3 +117,10 @@ def queue_next(*, snapshot: RankingSnapshot | None) -> Project | None:
         .first()
     )
     return entry.project if entry else None
+
+
+def project_list_authored(*, user) -> QuerySet[Project]:
+    """The projects the person authors, latest activity first (one query)."""
+    if user is None or not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(authors=user).order_by("-updated_at", "-id")

@@ -192,3 +192,15 @@ def time_recipients_choices(*, exclude_user_id: int | None = None) -> list[tuple
         *((f"p{p.pk}", str(p)) for p in projects),
         ("c", str(_("The cooperative"))),
     ]
+
+
+def time_account_list_of_user(*, user) -> QuerySet[TimeAccount]:
+    """The person's own account and those of the projects they author (one query)."""
+    if user is None or not user.is_authenticated:
+        return TimeAccount.objects.none()
+    authored = Project.authors.through.objects.filter(user_id=user.pk).values("project_id")
+    return (
+        time_account_list()
+        .filter(Q(owner_member__user_id=user.pk) | Q(project_id__in=authored))
+        .order_by("kind", "pk")
+    )
