@@ -76,7 +76,12 @@ class ScaleCounts:
     listings: int = 20_000
 
     def scaled(self, factor: float) -> "ScaleCounts":
-        return ScaleCounts(**{k: max(1, round(v * factor)) for k, v in asdict(self).items()})
+        """These counts × factor, never below what the bench's scenarios need (20 paying
+        accounts, a session member and voters; a project per vote option)."""
+        floors = {"members": 30, "pioneers": 5, "projects": 12, "ballots": 10, "transfers": 100}
+        return ScaleCounts(
+            **{k: max(floors.get(k, 1), round(v * factor)) for k, v in asdict(self).items()}
+        )
 
 
 class NotEmptyError(Exception):
@@ -561,19 +566,20 @@ class _Seeder:
 
         def transfer_rows():
             for n in range(transfers):
-                payer = rng.choice(member_accounts)
-                if len(member_accounts) > 1 and (n % 10 or not other_accounts):
-                    payee = rng.choice(member_accounts)
-                    while payee == payer:
+                while True:
+                    payer = rng.choice(member_accounts)
+                    if len(member_accounts) > 1 and (n % 10 or not other_accounts):
                         payee = rng.choice(member_accounts)
-                else:
-                    payee = rng.choice(other_accounts)
-                minutes = rng.choice((15, 30, 45, 60, 60, 90, 120, 180))
-                if balance[payer] - minutes < -limit[payer]:
-                    # Out of credit: this member receives the hour instead.
-                    payer, payee = payee, payer
+                        while payee == payer:
+                            payee = rng.choice(member_accounts)
+                    else:
+                        payee = rng.choice(other_accounts)
+                    minutes = rng.choice((15, 30, 45, 60, 60, 90, 120, 180))
                     if balance[payer] - minutes < -limit[payer]:
-                        continue
+                        # Out of credit: this member receives the hour instead.
+                        payer, payee = payee, payer
+                    if balance[payer] - minutes >= -limit[payer]:
+                        break
                 balance[payer] -= minutes
                 balance[payee] += minutes
                 created = now - datetime.timedelta(seconds=span - span * n // transfers)
