@@ -27,7 +27,9 @@ def _tenth_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme.startswith("sqlite"):
         path = Path(parts.path)
-        return urlunsplit(parts._replace(path=str(path.with_name(f"{path.stem}-tenth{path.suffix}"))))
+        return urlunsplit(
+            parts._replace(path=str(path.with_name(f"{path.stem}-tenth{path.suffix}")))
+        )
     name = parts.path.lstrip("/") or "terreau"
     return urlunsplit(parts._replace(path=f"/{name}_tenth"))
 

@@ -57,7 +57,7 @@ def prepare(rng: random.Random) -> tuple[list[Scenario], dict]:
     from bench.load import Request
     from governance.assemblies.models import Resolution, ResolutionStatus
     from governance.votes.models import Vote, VoteStatus
-    from marketplace.models import TimeAccount
+    from marketplace.models import TimeAccount, TimeTransfer
     from pioneers.models import Theme
     from projects.models import Project, ProjectStatus
 
@@ -70,22 +70,19 @@ def prepare(rng: random.Random) -> tuple[list[Scenario], dict]:
         .first()
     ) or Project.objects.exclude(status=ProjectStatus.DRAFT).order_by("pk").first()
     # The theme most pioneers share: the filtered pages show a full page at every scale.
-    theme = (
-        Theme.objects.annotate(n=Count("pioneers")).order_by("-n", "position", "slug").first()
-    )
-    member_accounts = TimeAccount.objects.filter(kind="member").select_related(
-        "owner_member__user"
-    )
-    # The busiest account: the longest statement (the worst case for the page).
-    busiest = (
-        member_accounts.annotate(
-            n=Count("transfers_out", distinct=True) + Count("transfers_in", distinct=True)
-        )
-        .order_by("-n", "pk")
+    theme = Theme.objects.annotate(n=Count("pioneers")).order_by("-n", "position", "slug").first()
+    member_accounts = TimeAccount.objects.filter(kind="member").select_related("owner_member__user")
+    # The busiest payer: the longest statement (the worst case for the page); one
+    # aggregate over the transfers.
+    busiest_id = (
+        TimeTransfer.objects.filter(payer__kind="member")
+        .values("payer")
+        .annotate(n=Count("id"))
+        .order_by("-n", "payer")
+        .values_list("payer", flat=True)
         .first()
-        if member_accounts.count() <= 20_000
-        else member_accounts.order_by("pk").first()
     )
+    busiest = member_accounts.get(pk=busiest_id) if busiest_id else member_accounts.first()
     member_user = busiest.owner_member.user
     client = Client()
     client.force_login(member_user)
@@ -124,7 +121,12 @@ def prepare(rng: random.Random) -> tuple[list[Scenario], dict]:
         ("ceiling_json", "Ceiling: bare Django JSON view", "ceiling", get("/bench/ceiling/json/")),
         ("ceiling_drf", "Ceiling: DRF list of 20 rows", "ceiling", get("/bench/ceiling/drf/")),
         ("home", "Home page", "read", get("/")),
-        ("pioneer_directory", "Pioneer directory (filtered)", "read", get(f"/pionniers/{filtered}")),
+        (
+            "pioneer_directory",
+            "Pioneer directory (filtered)",
+            "read",
+            get(f"/pionniers/{filtered}"),
+        ),
         ("pioneer_api", "Pioneer API (filtered)", "read", get(f"/api/v1/pioneers/{filtered}")),
         ("pioneer_map", "Pioneer map GeoJSON", "read", get("/api/v1/pioneers/map/")),
         ("project_list", "Project list page", "read", get("/projets/")),
@@ -317,17 +319,16 @@ def _timed(fn, repeat: int = 3) -> float:
 
 def inprocess(context: dict, *, small: bool) -> dict:
     """The operations issue 11 times outside HTTP (best of 3, seconds)."""
+    from bench.scale import pioneers_csv
     from governance.tally import DEFAULT_GRADES, majority_judgment, schulze
     from governance.votes.counting import vote_count
     from governance.votes.models import Vote
+    from marketplace.models import TimeTransfer
     from marketplace.selectors.ledger import ledger_integrity_problems
     from pioneers.services.imports import pioneers_import
     from projects.ranking import ProjectFigures, Weights, rank_projects
 
-    from bench.scale import pioneers_csv
-    from marketplace.models import TimeTransfer
-
-    rng = random.Random(11)
+    rng = random.Random(11)  # noqa: S311 (data, not secrets)
     n_mj, n_schulze, n_rank, n_import = (
         (1_000, 100, 100, 100) if small else (100_000, 10_000, 10_000, 10_000)
     )
@@ -438,7 +439,7 @@ def main(argv: list[str] | None = None) -> None:
         counts = ScaleCounts().scaled(args.scale)
         _say(f"Empty database: seeding {counts}")
         seeded = seed_scale(counts=counts, say=_say)
-    rng = random.Random(11)
+    rng = random.Random(11)  # noqa: S311 (data, not secrets)
     scenarios, context = prepare(rng)
     if args.only:
         wanted = set(args.only.split(","))
@@ -477,6 +478,23 @@ def main(argv: list[str] | None = None) -> None:
                 f"{row['queries']:3d} queries  (status {row['status']}, "
                 f"{result.non_2xx} non-2xx, {result.errors} errors)"
             )
+        # The machine may be shared: the ceilings are measured again at the end, and the
+        # ratios use the mean of both runs.
+        for scenario in scenarios:
+            if scenario.kind != "ceiling":
+                continue
+            again = load(
+                server,
+                scenario,
+                tool=tool,
+                duration=args.duration,
+                connections=args.connections,
+                requests=args.requests,
+            )
+            row = results[scenario.name]
+            row["rps_start"], row["rps_end"] = row["rps"], again.rps
+            row["rps"] = round((row["rps"] + again.rps) / 2, 1)
+            _say(f"  {scenario.name:20} again: {again.rps:8.1f} req/s (mean {row['rps']})")
         rss = server.peak_rss_mb()
     ledger_problems = ledger_integrity_problems()
     part = {
@@ -514,8 +532,10 @@ def _rows() -> dict[str, int]:
 
     return {
         model._meta.label: model.objects.count()
-        for model in (User, Membership, Pioneer, Project, Ballot, BallotEntry, ResolutionVote,
-                      TimeAccount, TimeTransfer, Listing)  # fmt: skip
+        for model in (
+            *(User, Membership, Pioneer, Project, Ballot, BallotEntry, ResolutionVote),
+            *(TimeAccount, TimeTransfer, Listing),
+        )
     }
 
 

@@ -28,6 +28,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from backend.accounts.models import User
+from governance.assemblies.models import (
+    Assembly,
+    AssemblyStatus,
+    Attendance,
+    Resolution,
+    ResolutionStatus,
+    ResolutionVote,
+)
 from governance.demo import COLLEGES
 from governance.models import (
     Charter,
@@ -36,14 +44,6 @@ from governance.models import (
     CooperativeSettings,
     Membership,
     ShareSubscription,
-)
-from governance.assemblies.models import (
-    Assembly,
-    AssemblyStatus,
-    Attendance,
-    Resolution,
-    ResolutionStatus,
-    ResolutionVote,
 )
 from governance.tally import DEFAULT_GRADES
 from governance.votes import ballots as ballot_codes
@@ -57,7 +57,7 @@ from marketplace.models import (
 from pioneers.models import Pioneer, Skill, Theme
 from projects.models import ConcernFlag, Project, ProjectStatus
 
-PASSWORD = "terreau-bench"  # every seeded person's password (the bench logs in with it)
+PASSWORD = "terreau-bench"  # noqa: S105 (demo data) — every seeded person's password (the bench logs in with it)
 ADMIN_EMAIL = "bench-admin@scale.terreau.test"
 OPTIONS = 10
 RESOLUTION_VOTES = 10_000
@@ -102,7 +102,7 @@ def seed_scale(*, counts: ScaleCounts, say: Say = lambda _m: None, seed: int = 1
             "The database is not empty (it has people, pioneers, projects, votes, transfers "
             "or listings): seed_scale fills an empty, migrated database only."
         )
-    seeder = _Seeder(counts=counts, say=say, rng=random.Random(seed))
+    seeder = _Seeder(counts=counts, say=say, rng=random.Random(seed))  # noqa: S311
     return seeder.run()
 
 
@@ -126,7 +126,7 @@ def bulk_insert(model: type[models.Model], names: Sequence[str], rows: Iterable[
                     copy.write_row(row)
                     written += 1
             return written
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608 (quoted names)
         batch: list[tuple] = []
         for row in rows:
             batch.append(row)
@@ -248,7 +248,7 @@ class _Seeder:
     # ------------------------------------------------------------ members
 
     def _members(self) -> None:
-        rng, now = self.rng, self.now
+        now = self.now
         coop = CooperativeSettings.load()
         for position, (slug, name, weight, pioneers, description) in enumerate(COLLEGES):
             College.objects.get_or_create(
@@ -388,7 +388,9 @@ class _Seeder:
             rows,
         )  # fmt: skip
         stamp = _dt(now)
-        bulk_insert(ConcernFlag, ["project", "user", "created_at"], ((p, u, stamp) for p, u in flags))
+        bulk_insert(
+            ConcernFlag, ["project", "user", "created_at"], ((p, u, stamp) for p, u in flags)
+        )
         theme_ids = list(Theme.objects.values_list("pk", flat=True))
         through = Project.themes.through
         bulk_insert(
@@ -439,9 +441,7 @@ class _Seeder:
                 project_id=pid,
                 label=projects[pid].title if pid else f"Option {i + 1}",
             )
-            for i, pid in enumerate(
-                [*voted[:OPTIONS], *[None] * (OPTIONS - len(voted[:OPTIONS]))]
-            )
+            for i, pid in enumerate([*voted[:OPTIONS], *[None] * (OPTIONS - len(voted[:OPTIONS]))])
         )
         return vote
 
@@ -455,7 +455,9 @@ class _Seeder:
         voters = self.member_ids[: self.counts.ballots]
         stamp = _dt(self.now - datetime.timedelta(days=1))
         bulk_insert(
-            Participation, ["vote", "membership", "created_at"], ((vote.pk, m, stamp) for m in voters)
+            Participation,
+            ["vote", "membership", "created_at"],
+            ((vote.pk, m, stamp) for m in voters),
         )
         rng = self.rng
         receipts: set[str] = set()
@@ -464,9 +466,9 @@ class _Seeder:
 
         def ballot_rows():
             for _m in voters:
-                code, receipt_id, digest = ballot_codes.receipt_new()
+                _code, receipt_id, digest = ballot_codes.receipt_new()
                 while receipt_id in receipts:
-                    code, receipt_id, digest = ballot_codes.receipt_new()
+                    _code, receipt_id, digest = ballot_codes.receipt_new()
                 receipts.add(receipt_id)
                 ballot_id = uuid_prep(_uuid(rng), connection)
                 ballot_ids.append(ballot_id)
@@ -532,10 +534,7 @@ class _Seeder:
         bulk_insert(
             ResolutionVote,
             ["resolution", "member", "cast_by", "college", "choice", "updated_at"],
-            (
-                (resolution.pk, m, m, self.college_of[m], rng.choice(choices), stamp)
-                for m in voters
-            ),
+            ((resolution.pk, m, m, self.college_of[m], rng.choice(choices), stamp) for m in voters),
         )
         resolution_close(actor=self.admin, resolution=resolution)
         self.resolution = resolution
@@ -550,7 +549,9 @@ class _Seeder:
         accounts = []  # (id, kind, member, project, limit)
         for i, m in enumerate(members):
             accounts.append((first + i, "member", m, None, MEMBER_CREDIT_LIMIT_MINUTES))
-        running = [p for p in self.project_ids if self.project_status[p] in ("selected", "in_progress")]
+        running = [
+            p for p in self.project_ids if self.project_status[p] in ("selected", "in_progress")
+        ]
         for j, p in enumerate(running):
             accounts.append((first + len(members) + j, "project", None, p, 0))
         coop_id = first + len(accounts)
@@ -613,7 +614,9 @@ class _Seeder:
         skill_ids = list(skills.values())
         first = _next_id(Listing)
         members = self.market_members
-        running = [p for p in self.project_ids if self.project_status[p] in ("selected", "in_progress")]
+        running = [
+            p for p in self.project_ids if self.project_status[p] in ("selected", "in_progress")
+        ]
         rows = []
         for i in range(self.counts.listings):
             skill = SKILLS[i % len(SKILLS)]

@@ -15,8 +15,8 @@ os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("TERREAU_LOG_LEVEL", "WARNING")
 
-from backend.settings import *  # noqa: E402, F403
-from backend.settings import REST_FRAMEWORK  # noqa: E402
+from backend.settings import *  # noqa: F403
+from backend.settings import REST_FRAMEWORK
 
 DEBUG = False
 ROOT_URLCONF = "bench.urls"

@@ -1,9 +1,11 @@
 """Every read of the pioneers app, with its joins; visibility comes from ``visibility``."""
 
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Avg, Count, Max, Prefetch, QuerySet, Sum
 
 from governance.models import College
 from pioneers.models import (
@@ -90,8 +92,33 @@ def pioneer_of(user) -> Pioneer | None:
     )
 
 
+MAP_CACHE_SECONDS = 600
+
+
 def pioneer_map_features(*, viewer: Viewer, filters: DirectoryFilters) -> list[dict[str, Any]]:
-    """GeoJSON features of the positions this viewer may see: one query, no instances."""
+    """GeoJSON features of the positions this viewer may see: one query, no instances.
+
+    The anonymous map (most of the traffic, the same for every visitor) is cached; its key
+    holds the number of profiles and their latest change, so that a new, edited or
+    removed profile shows at once (one aggregate query instead of thousands of features).
+    """
+    if not viewer.is_anonymous:
+        return _map_features(viewer, filters)
+    stamp = Pioneer.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    key = (
+        "pioneers:map:"
+        + hashlib.sha256(
+            repr((viewer.level, asdict(filters), stamp["n"], stamp["last"])).encode()
+        ).hexdigest()
+    )
+    features = cache.get(key)
+    if features is None:
+        features = _map_features(viewer, filters)
+        cache.set(key, features, MAP_CACHE_SECONDS)
+    return features
+
+
+def _map_features(viewer: Viewer, filters: DirectoryFilters) -> list[dict[str, Any]]:
     qs = _filtered(viewer, filters).filter(visible_q(viewer, "position"), latitude__isnull=False)
     features = []
     for row in qs.order_by().values(*CARD_COLUMNS).iterator(chunk_size=2000):

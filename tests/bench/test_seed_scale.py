@@ -90,7 +90,8 @@ def test_the_closed_vote_has_valid_ballots_and_its_published_count(seeded):
 
 def test_the_resolution_is_counted_and_the_projects_counters_match_their_rows(seeded):
     resolution = Resolution.objects.get()
-    assert resolution.status == ResolutionStatus.CLOSED and resolution.adopted is not None
+    assert resolution.status == ResolutionStatus.CLOSED
+    assert resolution.adopted is not None
     assert ResolutionVote.objects.filter(resolution=resolution).count() == SMALL["ballots"]
     for project in Project.objects.annotate(flags=Count("concern_flags")):
         assert project.concern_count == project.flags
@@ -112,7 +113,8 @@ def test_a_database_that_is_not_empty_is_refused_and_left_alone():
         seed_scale(counts=ScaleCounts(**SMALL))
     with pytest.raises(CommandError, match="not empty"):
         call_command("seed_scale", **SMALL, stdout=StringIO())
-    assert not Membership.objects.exists() and not TimeTransfer.objects.exists()
+    assert not Membership.objects.exists()
+    assert not TimeTransfer.objects.exists()
 
 
 @pytest.mark.postgres
