@@ -12,8 +12,10 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -88,8 +90,8 @@ def main(argv: list[str] | None = None) -> None:
     for database in (url, tenth):
         _postgres_database_ensure(database)
     (ROOT / "var").mkdir(exist_ok=True)
-    work = ROOT / "var" / "bench"
-    work.mkdir(parents=True, exist_ok=True)
+    # A directory per run for the two parts and the servers' logs (kept if a run fails).
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "var"))
     args.results.parent.mkdir(parents=True, exist_ok=True)
     started = time.time()
     print(f"== full scale: {urlsplit(url)._replace(netloc='').geturl()}", flush=True)  # noqa: T201
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     args.docs.parent.mkdir(parents=True, exist_ok=True)
     args.docs.write_text(results_markdown(results))
+    shutil.rmtree(work, ignore_errors=True)
     print(f"Wrote {args.results} and {args.docs}", flush=True)  # noqa: T201
 
 
