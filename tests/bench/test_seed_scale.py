@@ -122,3 +122,9 @@ def test_on_postgresql_the_rows_arrive_by_copy_and_the_sequences_follow(seeded):
     # A row created after the bulk load gets a fresh id (the sequences were reset).
     user = UserFactory()
     assert user.pk > Membership.objects.order_by("-pk").first().user_id
+
+
+def test_the_command_defaults_are_the_counts_of_issue_11():
+    from backend.core.management.commands.seed_scale import DEFAULTS
+
+    assert ScaleCounts() == ScaleCounts(**DEFAULTS)

@@ -2,6 +2,16 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+# The counts of issue 11 (bench.scale.ScaleCounts has the same defaults).
+DEFAULTS = {
+    "members": 10_000,
+    "pioneers": 5_000,
+    "projects": 2_000,
+    "ballots": 200_000,
+    "transfers": 1_000_000,
+    "listings": 20_000,
+}
+
 
 class Command(BaseCommand):
     help = (
@@ -11,18 +21,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        from bench.scale import ScaleCounts
-
-        defaults = ScaleCounts()
-        for name in ("members", "pioneers", "projects", "ballots", "transfers", "listings"):
-            parser.add_argument(f"--{name}", type=int, default=getattr(defaults, name))
+        for name, default in DEFAULTS.items():
+            parser.add_argument(f"--{name}", type=int, default=default)
         parser.add_argument("--seed", type=int, default=11, help="random seed (reproducible)")
 
     def handle(self, *args, **options) -> None:
-        # The bench package sits above every app (like the tests): imported only here.
-        from bench.scale import NotEmptyError, ScaleCounts, seed_scale
+        # The bench package sits above every app (like the tests): imported only here,
+        # and absent from the production image (the Dockerfile copies the apps only).
+        try:
+            from bench.scale import NotEmptyError, ScaleCounts, seed_scale
+        except ImportError:
+            raise CommandError(
+                "seed_scale needs the bench package of a source checkout (bench/scale.py)."
+            ) from None
 
-        names = ("members", "pioneers", "projects", "ballots", "transfers", "listings")
+        names = tuple(DEFAULTS)
         if any(options[name] < 1 for name in names):
             raise CommandError("Every count must be at least 1.")
         counts = ScaleCounts(**{name: options[name] for name in names})
