@@ -471,6 +471,8 @@ def main(argv: list[str] | None = None) -> None:
                 row["committed"] = committed
                 row["committed_per_s"] = round(committed / result.seconds, 1)
                 connection.close()
+            # The workers' peak memory so far: which scenario raised it shows here.
+            row["workers_peak_rss_mb"] = server.peak_rss_mb()
             results[scenario.name] = row
             _say(
                 f"  {scenario.name:20} {result.rps:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
