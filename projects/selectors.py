@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
@@ -86,6 +86,45 @@ def _snapshots() -> QuerySet[RankingSnapshot]:
 
 def ranking_latest() -> RankingSnapshot | None:
     return _snapshots().first()
+
+
+def ranking_latest_snapshot() -> RankingSnapshot | None:
+    """The latest published ranking without its entries (page them with ranking_entries)."""
+    return RankingSnapshot.objects.order_by("-published_at", "-id").first()
+
+
+def ranking_entries(*, snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
+    return snapshot.entries.select_related("project").order_by("rank", "id")
+
+
+RANKING_ROW_FIELDS = (
+    "project_id", "project__title", "project__status", "rank", "score", "criteria", "moved",
+    "justification",
+)  # fmt: skip
+
+
+def ranking_latest_rows() -> list[dict]:
+    """The latest ranking as the API's plain rows: one query of values, no model instance
+    nor serializer field per entry (a national ranking has thousands of projects)."""
+    latest = RankingSnapshot.objects.order_by("-published_at", "-id").values("pk")[:1]
+    rows = (
+        RankingEntry.objects.filter(snapshot_id=Subquery(latest))
+        .order_by("rank", "id")
+        .values_list(*RANKING_ROW_FIELDS)
+    )
+    return [
+        {
+            "project": project,
+            "title": title,
+            "status": status,
+            "rank": rank,
+            "score": score,
+            "criteria": criteria,
+            "moved": moved,
+            "justification": justification,
+        }
+        for project, title, status, rank, score, criteria, moved, justification in rows
+    ]
 
 
 def ranking_get(*, pk: int) -> RankingSnapshot:
