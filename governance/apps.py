@@ -11,3 +11,7 @@ class GovernanceConfig(AppConfig):
         from governance.assemblies import duties as assembly_duties
 
         assembly_duties.register()
+        from backend.accounts.privacy import privacy_section_register
+        from governance.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

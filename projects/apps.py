@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        from backend.accounts.privacy import privacy_section_register
+        from projects.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)
