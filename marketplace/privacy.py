@@ -8,7 +8,7 @@ their description, and their contributions lose the name, e-mail and message giv
 
 from django.db.models import Q
 
-from backend.accounts.privacy import PrivacySection, Rows
+from backend.accounts.privacy import PrivacySection, Rows, audit_scrub
 from marketplace.models import (
     Contribution,
     Exchange,
@@ -149,7 +149,13 @@ def marketplace_erase(user) -> dict[str, int]:
     closed = listings.exclude(status=ListingStatus.CLOSED).update(status=ListingStatus.CLOSED)
     listings.exclude(description="").update(description="")
     contributions = _contributions_of(user).update(name="", email="", message="", public=False)
-    return {"listings_closed": closed, "contributions": contributions}
+    # An account's label is its owner's name.
+    accounts = TimeAccount.objects.filter(owner_member__user=user).values_list("pk", flat=True)
+    return {
+        "listings_closed": closed,
+        "contributions": contributions,
+        "audit_labels": audit_scrub(TimeAccount, list(accounts)),
+    }
 
 
 SECTION = PrivacySection(

@@ -19,6 +19,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -217,6 +219,12 @@ def _account_erase(user: User) -> dict[str, int]:
         "tokens": Token.objects.filter(user=user).delete()[0],
         "idempotency_records": IdempotencyRecord.objects.filter(user=user).delete()[0],
     }
+    full_name = user.get_full_name()
+    if len(full_name) >= 5:
+        # Labels of other objects that spelt the name (an account, a membership…).
+        counts["audit_names"] = AuditEvent.objects.filter(target_repr__contains=full_name).update(
+            target_repr=Replace("target_repr", Value(full_name), Value("—"))
+        )
     user.groups.clear()
     user.user_permissions.clear()
     user.email = erased_email(user.pk)

@@ -358,7 +358,7 @@ def test_the_erasure_page_confirms_with_the_password(client, visitor_user):
     assert client.get(url).status_code == 200
     wrong = client.post(url, {"password": "non", "confirm": "on"})
     assert wrong.status_code == 200
-    assert "password is not correct" in wrong.content.decode()
+    assert "Le mot de passe n&#x27;est pas correct" in wrong.content.decode()
     unconfirmed = client.post(url, {"password": PASSWORD})
     assert unconfirmed.status_code == 200
     visitor_user.refresh_from_db()
@@ -388,7 +388,7 @@ def test_a_coordinator_erases_a_person_with_a_reason(coordinator_client, alice):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.is_erased
-    assert "a été effacé" in coordinator_client.get(url).content.decode()
+    assert "ont été effacées" in coordinator_client.get(url).content.decode()
     assert coordinator_client.get(reverse("privacy:person_erase", args=[999999])).status_code == 404
 
 
