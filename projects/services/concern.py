@@ -75,10 +75,4 @@ def concern_shares_refresh() -> int:
     reads the shares, and a daily task keeps the pages right in between.
     """
     pioneers = active_pioneers().count()
-    updated = Project.objects.update(concern_share=_share_of(F("concern_count"), pioneers))
-    audit_record(
-        actor=None,
-        action="project.concern_shares_refresh",
-        data={"active_pioneers": pioneers, "projects": updated},
-    )
-    return updated
+    return Project.objects.update(concern_share=_share_of(F("concern_count"), pioneers))

@@ -41,6 +41,10 @@ NOT_ACTIONS = {
     "project_lock": "takes a row lock for the caller",
     "forbidden": "builds an error",
     "ranking_compute": "a preview, nothing stored",
+    "concern_shares_refresh": (
+        "recomputes a derived figure from today's pioneer count; ranking_publish, which "
+        "runs it, records the ranking it feeds"
+    ),
 }
 
 

@@ -149,10 +149,3 @@ def test_money_received_and_allocated_records_the_fund_totals(coordinator):
     event = AuditEvent.objects.get(action="funds.allocate")
     assert event.data["before"] == {"allocated_cents": 0}
     assert event.data["after"] == {"allocated_cents": 1500}
-
-
-def test_refreshing_the_concern_shares_is_recorded(db):
-    from projects.services import concern_shares_refresh
-
-    concern_shares_refresh()
-    assert AuditEvent.objects.filter(action="project.concern_shares_refresh").count() == 1
