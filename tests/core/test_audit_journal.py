@@ -149,3 +149,33 @@ def test_money_received_and_allocated_records_the_fund_totals(coordinator):
     event = AuditEvent.objects.get(action="funds.allocate")
     assert event.data["before"] == {"allocated_cents": 0}
     assert event.data["after"] == {"allocated_cents": 1500}
+
+
+def test_share_movements_record_the_shares_held_before_and_after(member, coordinator):
+    from governance.services import shares_mark_paid, shares_refund, shares_subscribe
+
+    membership = member.membership
+    subscription = shares_subscribe(actor=coordinator, membership=membership, quantity=3)
+    shares_mark_paid(actor=coordinator, subscription=subscription)
+    shares_refund(actor=coordinator, membership=membership, quantity=2)
+    data = {
+        e.action: (e.data["before"]["shares_held"], e.data["after"]["shares_held"])
+        for e in AuditEvent.objects.filter(action__startswith="shares.")
+    }
+    assert data == {"shares.subscribe": (1, 1), "shares.paid": (1, 4), "shares.refund": (4, 2)}
+
+
+def test_status_and_college_changes_record_before_and_after(member, coordinator, colleges):
+    from governance.services import membership_change_college, membership_change_status
+
+    membership = member.membership
+    membership_change_college(
+        actor=coordinator, membership=membership, college=colleges["salaries"]
+    )
+    membership_change_status(actor=coordinator, membership=membership, status="resigned")
+    college = AuditEvent.objects.get(action="membership.college")
+    assert college.data["before"] == {"college": "fondateurs"}
+    assert college.data["after"] == {"college": "salaries"}
+    status = AuditEvent.objects.get(action="membership.resigned")
+    assert status.data["before"] == {"status": "member"}
+    assert status.data["after"] == {"status": "resigned"}
