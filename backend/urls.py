@@ -23,6 +23,8 @@ urlpatterns = [
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
+    path("compte/", include("backend.accounts.urls")),
+    path("journal/", include("backend.core.urls")),
     path("membres/", include("governance.urls")),
     path("projets/", include("projects.urls")),
     path("pionniers/", include("pioneers.urls")),

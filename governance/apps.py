@@ -20,3 +20,8 @@ class GovernanceConfig(AppConfig):
         from governance.selectors import is_active_member
 
         menu_audience_register("member", is_active_member)
+
+        from backend.accounts.privacy import privacy_section_register
+        from governance.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

@@ -15,3 +15,8 @@ class MarketplaceConfig(AppConfig):
         from marketplace import dashboard_panels
 
         dashboard_panels.register()
+
+        from backend.accounts.privacy import privacy_section_register
+        from marketplace.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

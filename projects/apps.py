@@ -15,3 +15,8 @@ class ProjectsConfig(AppConfig):
         from projects.roles import can_propose
 
         menu_audience_register("proposer", can_propose)
+
+        from backend.accounts.privacy import privacy_section_register
+        from projects.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

@@ -159,6 +159,7 @@ MENU: tuple[MenuSection, ...] = (
                 also=("governance:member_*",),
             ),
             MenuItem(_("Capital register"), "governance:register", "coordinator"),
+            MenuItem(_("Audit journal"), "audit:list", "coordinator"),
             MenuItem(
                 _("Funds management"),
                 "marketplace:funds_manage",
@@ -173,6 +174,7 @@ MENU: tuple[MenuSection, ...] = (
         matches=(
             "about",
             "governance:",
+            "audit:",
             "marketplace:funds*",
             "marketplace:payment_record",
             "marketplace:manual_contribution",
