@@ -175,9 +175,11 @@ def _encode(value: object) -> object:
     raise TypeError(f"{type(value).__name__} cannot go into the archive")
 
 
-def _dumps(value: object) -> str:
+def _dumps(value: object, *, sort_keys: bool = True) -> str:
+    # Rows sort the keys of their JSON values: PostgreSQL's jsonb does not keep the
+    # order they were written in, SQLite does, and one cooperative must give one archive.
     return json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_encode
+        value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, default=_encode
     )
 
 
@@ -223,7 +225,10 @@ def cooperative_export(*, out: IO[str], using: str = "default") -> ArchiveReport
             "migrations": _applied_migrations(using),
             "tables": [{"model": t.label, "count": counts[t.label]} for t in tables],
         }
-        first = _dumps({"format": FORMAT, "format_version": FORMAT_VERSION, "header": header})
+        first = _dumps(
+            {"format": FORMAT, "format_version": FORMAT_VERSION, "header": header},
+            sort_keys=False,
+        )
         header_line = first[:-1] + ',"tables":['
         out.write(header_line + "\n")
         report = ArchiveReport(format_version=FORMAT_VERSION, created_at=header["created_at"])
@@ -244,7 +249,7 @@ def cooperative_export(*, out: IO[str], using: str = "default") -> ArchiveReport
 
 def _export_table(table: Table, *, out: IO[str], using: str, first: bool) -> TableReport:
     opening = {"model": table.label, "db_table": table.db_table, "columns": table.columns}
-    out.write(("" if first else ",") + _dumps(opening)[:-1] + ',"rows":[\n')
+    out.write(("" if first else ",") + _dumps(opening, sort_keys=False)[:-1] + ',"rows":[\n')
     digest = hashlib.sha256()
     count = 0
     rows = (
