@@ -12,12 +12,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from backend.core import backup
 from backend.core.backup import BackupError, cooperative_export_to_path, cooperative_import
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are matched in English (their French translation is the catalogue's).
+    with translation.override("en"):
+        yield
 
 
 # -- helpers ----------------------------------------------------------------------------
