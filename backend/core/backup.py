@@ -562,6 +562,17 @@ def cooperative_import(*, path: Path, using: str = "default") -> ArchiveReport:
     )
 
 
+def _insert(cursor, connection, db_table: str, columns: list[str], rows: list[list[Any]]) -> None:
+    quote = connection.ops.quote_name
+    one_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    cursor.execute(
+        "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (quoted names, values bound)
+            quote(db_table), ", ".join(quote(c) for c in columns), ", ".join([one_row] * len(rows))
+        ),
+        [value for row in rows for value in row],
+    )
+
+
 def _restore(reader: _ArchiveReader, *, tables: dict[str, Table], using: str) -> None:
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -580,20 +591,18 @@ def _restore(reader: _ArchiveReader, *, tables: dict[str, Table], using: str) ->
                     _("The columns of %(table)s in the archive differ from this database's.")
                     % {"table": block.label}
                 )
-            sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (quoted names)
-                quote(table.db_table),
-                ", ".join(quote(c) for c in block.columns),
-                ", ".join(["%s"] * len(block.columns)),
-            )
             converters = _converters(table, block.columns, using)
+            # Many rows per INSERT (one round trip each), within the backend's parameter cap.
+            cap = connection.features.max_query_params or 65535
+            per_statement = max(1, min(CHUNK_ROWS // 4, cap // len(block.columns)))
             chunk: list[list[Any]] = []
             for row in block.rows:
                 chunk.append([convert(v) for convert, v in zip(converters, row, strict=True)])
-                if len(chunk) >= CHUNK_ROWS:
-                    cursor.executemany(sql, chunk)
+                if len(chunk) >= per_statement:
+                    _insert(cursor, connection, table.db_table, block.columns, chunk)
                     chunk = []
             if chunk:
-                cursor.executemany(sql, chunk)
+                _insert(cursor, connection, table.db_table, block.columns, chunk)
         for statement in connection.ops.sequence_reset_sql(
             no_style(), [t.model for t in tables.values()]
         ):
