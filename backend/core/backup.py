@@ -12,11 +12,14 @@ memory at once. The layout, which any JSON reader also accepts whole::
     ,[2,"Bénéficiaires",...]
     ],"count":2,"sha256":"..."}
     ,{"model":...
-    ],"manifest":{"total_rows":...,"sha256":"..."}}
+    ],"files":[
+    {"content":"<base64>","name":"pioneers/photos/a.jpg","sha256":"...","size":48213}
+    ],"manifest":{"files":1,"missing_files":[],"sha256":"...","total_rows":...}}
 
 ``header`` holds the creation time, the software versions, the applied migrations and
 each table's row count; each table ends with the SHA-256 of its row lines; the
-manifest's SHA-256 covers the header line and every table's count and checksum.
+uploaded files the rows name follow, each with its own SHA-256; the manifest's SHA-256
+covers the header line, every table's count and checksum and every file's.
 
 Rows are read and written as raw column values (``values_list`` out, parameterised
 ``INSERT`` in), not through ``Model.save``: nothing is re-stamped (``auto_now``), no
@@ -47,6 +50,8 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.contenttypes.management import create_contenttypes
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -115,11 +120,20 @@ class TableReport:
     sha256: str
 
 
+@dataclass(frozen=True)
+class FileReport:
+    name: str
+    size: int
+    sha256: str
+
+
 @dataclass
 class ArchiveReport:
     format_version: int
     created_at: str
     tables: list[TableReport] = field(default_factory=list)
+    files: list[FileReport] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -200,11 +214,37 @@ def _applied_migrations(using: str) -> dict[str, list[str]]:
     return {app: sorted(names) for app, names in sorted(applied.items())}
 
 
-def _manifest_digest(header_line: str, tables: list[TableReport]) -> str:
+def _manifest_digest(
+    header_line: str,
+    tables: list[TableReport],
+    files: list[FileReport] = (),  # type: ignore[assignment]
+    missing: list[str] = (),  # type: ignore[assignment]
+) -> str:
     digest = hashlib.sha256(header_line.encode())
     for table in tables:
         digest.update(f"\n{table.label}:{table.count}:{table.sha256}".encode())
+    for item in files:
+        digest.update(f"\nfile:{item.name}:{item.size}:{item.sha256}".encode())
+    for name in missing:
+        digest.update(f"\nmissing:{name}".encode())
     return digest.hexdigest()
+
+
+def _stored_files(tables: list[Table], using: str) -> dict[str, Storage]:
+    """Every uploaded file the rows name (photos, attachments, documents), by storage."""
+    found: dict[str, Storage] = {}
+    for table in tables:
+        for f in table.fields:
+            if isinstance(f, models.FileField):
+                names = (
+                    table.model._base_manager.using(using)
+                    .exclude(**{f"{f.attname}__isnull": True})
+                    .exclude(**{f.attname: ""})
+                    .values_list(f.attname, flat=True)
+                    .distinct()
+                )
+                found.update(dict.fromkeys(names, f.storage))
+    return dict(sorted(found.items()))
 
 
 def cooperative_export(*, out: IO[str], using: str = "default") -> ArchiveReport:
@@ -239,9 +279,33 @@ def cooperative_export(*, out: IO[str], using: str = "default") -> ArchiveReport
                     _("%(table)s changed while it was exported; run the export again.")
                     % {"table": table.label}
                 )
+        out.write('],"files":[\n')
+        for name, storage in _stored_files(tables, using).items():
+            if not storage.exists(name):
+                report.missing_files.append(name)  # named in a row, gone from the disk
+                continue
+            with storage.open(name, "rb") as stream:
+                content = stream.read()
+            item = FileReport(
+                name=name, size=len(content), sha256=hashlib.sha256(content).hexdigest()
+            )
+            line = _dumps(
+                {
+                    "name": name,
+                    "size": item.size,
+                    "sha256": item.sha256,
+                    "content": base64.b64encode(content).decode("ascii"),
+                }
+            )
+            out.write(("," if report.files else "") + line + "\n")
+            report.files.append(item)
         manifest = {
             "total_rows": report.total_rows,
-            "sha256": _manifest_digest(header_line, report.tables),
+            "files": len(report.files),
+            "missing_files": report.missing_files,
+            "sha256": _manifest_digest(
+                header_line, report.tables, report.files, report.missing_files
+            ),
         }
         out.write('],"manifest":' + _dumps(manifest) + "}\n")
     return report
@@ -310,6 +374,9 @@ class _ArchiveReader:
         self.header: dict[str, Any] = {}
         self.header_line = ""
         self.tables: list[TableReport] = []
+        self.files: list[FileReport] = []
+        self.missing_files: list[str] = []
+        self._at_files = False
 
     def _next(self) -> str:
         self.number += 1
@@ -359,8 +426,8 @@ class _ArchiveReader:
         first = True
         while True:
             line = self._next()
-            if line.startswith('],"manifest":'):
-                self._check_manifest(line)
+            if line == '],"files":[':
+                self._at_files = True
                 return
             if not first:
                 if not line.startswith(","):
@@ -420,6 +487,33 @@ class _ArchiveReader:
             )
         self.tables.append(TableReport(label=block.label, count=count, sha256=sha))
 
+    def stored_files(self) -> Iterator[tuple[str, bytes]]:
+        """The uploaded files after the tables (read ``tables_blocks`` first)."""
+        if not self._at_files:
+            raise self._damaged()
+        while True:
+            line = self._next()
+            if line.startswith('],"manifest":'):
+                self._check_manifest(line)
+                return
+            if self.files:
+                if not line.startswith(","):
+                    raise self._damaged()
+                line = line[1:]
+            try:
+                item = json.loads(line)
+                content = base64.b64decode(item["content"], validate=True)
+            except (ValueError, KeyError, TypeError):
+                raise self._damaged() from None
+            sha = hashlib.sha256(content).hexdigest()
+            if item.get("sha256") != sha or item.get("size") != len(content):
+                raise BackupError(
+                    _("The archive is damaged: the file %(name)s does not match its checksum.")
+                    % {"name": item.get("name")}
+                )
+            self.files.append(FileReport(name=item["name"], size=len(content), sha256=sha))
+            yield item["name"], content
+
     def _check_manifest(self, line: str) -> None:
         try:
             manifest = json.loads(line[len('],"manifest":') : -1])
@@ -427,9 +521,12 @@ class _ArchiveReader:
             raise self._damaged() from None
         expected = {t["model"]: t["count"] for t in self.header.get("tables", [])}
         found = {t.label: t.count for t in self.tables}
+        self.missing_files = list(manifest.get("missing_files", []))
+        digest = _manifest_digest(self.header_line, self.tables, self.files, self.missing_files)
         if (
-            manifest.get("sha256") != _manifest_digest(self.header_line, self.tables)
+            manifest.get("sha256") != digest
             or manifest.get("total_rows") != sum(found.values())
+            or manifest.get("files", 0) != len(self.files)
             or expected != found
         ):
             raise BackupError(_("The archive is damaged: its manifest does not match its tables."))
@@ -451,8 +548,14 @@ def cooperative_archive_verify(*, path: Path) -> ArchiveReport:
         header = reader.read_header()
         for _block in reader.tables_blocks():
             pass
+        for _file in reader.stored_files():
+            pass
     return ArchiveReport(
-        format_version=FORMAT_VERSION, created_at=header["created_at"], tables=reader.tables
+        format_version=FORMAT_VERSION,
+        created_at=header["created_at"],
+        tables=reader.tables,
+        files=reader.files,
+        missing_files=reader.missing_files,
     )
 
 
@@ -552,13 +655,15 @@ def cooperative_import(*, path: Path, using: str = "default") -> ArchiveReport:
                     % {"tables": ", ".join(occupied[:5]) + ("…" if len(occupied) > 5 else "")}
                 )
             _restore(reader, tables=tables, using=using)
-            if reader.tables != verified.tables:
+            if (reader.tables, reader.files) != (verified.tables, verified.files):
                 raise BackupError(_("The archive changed while it was being restored."))
         ContentType.objects.clear_cache()
     return ArchiveReport(
         format_version=FORMAT_VERSION,
         created_at=header["created_at"],
         tables=reader.tables,
+        files=reader.files,
+        missing_files=reader.missing_files,
     )
 
 
@@ -571,6 +676,18 @@ def _insert(cursor, connection, db_table: str, columns: list[str], rows: list[li
         ),
         [value for row in rows for value in row],
     )
+
+
+def _file_restore(storage: Storage, name: str, content: bytes) -> None:
+    if storage.exists(name):
+        with storage.open(name, "rb") as stream:
+            if hashlib.sha256(stream.read()).digest() == hashlib.sha256(content).digest():
+                return
+        storage.delete(name)
+    if storage.save(name, ContentFile(content)) != name:
+        raise BackupError(
+            _("The file %(name)s could not be restored under its own name.") % {"name": name}
+        )
 
 
 def _restore(reader: _ArchiveReader, *, tables: dict[str, Table], using: str) -> None:
@@ -608,6 +725,10 @@ def _restore(reader: _ArchiveReader, *, tables: dict[str, Table], using: str) ->
         ):
             cursor.execute(statement)
         connection.check_constraints(table_names=[t.db_table for t in tables.values()])
+        storages = _stored_files(list(tables.values()), using)
+        for name, content in reader.stored_files():
+            # Written before the commit: if the restore fails after, they are mere orphans.
+            _file_restore(storages.get(name, default_storage), name, content)
         for name in guarded:
             cursor.execute(f"ALTER TABLE {quote(name)} ENABLE TRIGGER USER")
     ContentType.objects.clear_cache()

@@ -1,5 +1,6 @@
 """export_cooperative / import_cooperative: a restored cooperative is the same cooperative."""
 
+import base64
 import datetime
 import gzip
 import io
@@ -319,3 +320,57 @@ def test_import_command_explains_a_refusal(tmp_path):
     garbage.write_bytes(b"\x1f\x8b not gzip at all")
     with pytest.raises(CommandError, match="not a complete Terreau archive"):
         call_command("import_cooperative", str(garbage))
+
+
+# -- uploaded files ---------------------------------------------------------------------
+
+
+def test_uploaded_files_travel_in_the_archive(tmp_path, settings, pioneer_factory):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from pioneers.models import Pioneer
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    photo = default_storage.save("pioneers/photos/portrait.jpg", ContentFile(b"\xff\xd8 jpeg"))
+    pioneer_factory(photo=photo)
+    pioneer_factory(photo="pioneers/photos/lost.jpg")  # the disk lost it before the export
+    archive = tmp_path / "a.json"
+    err = io.StringIO()
+    call_command("export_cooperative", "--output", str(archive), stdout=io.StringIO(), stderr=err)
+    assert "pioneers/photos/lost.jpg" in err.getvalue()
+    # when the database and the media volume are both lost
+    wipe_cooperative()
+    default_storage.delete(photo)
+    report = cooperative_import(path=archive)
+    # then the file is back, byte for byte, and the row names it
+    assert [f.name for f in report.files] == [photo]
+    assert report.missing_files == ["pioneers/photos/lost.jpg"]
+    with default_storage.open(photo, "rb") as stream:
+        assert stream.read() == b"\xff\xd8 jpeg"
+    assert Pioneer.objects.filter(photo=photo).exists()
+
+
+def test_a_tampered_file_is_refused(tmp_path, settings, pioneer_factory):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from pioneers.models import Pioneer
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    photo = default_storage.save("pioneers/photos/portrait.jpg", ContentFile(b"original"))
+    pioneer_factory(photo=photo)
+    archive = tmp_path / "a.json"
+    cooperative_export_to_path(path=archive)
+    wipe_cooperative()
+
+    def swap_content(lines):
+        index = next(i for i, line in enumerate(lines) if line.startswith('],"files":[')) + 1
+        item = json.loads(lines[index])
+        item["content"] = base64.b64encode(b"forged").decode()
+        lines[index] = backup._dumps(item) + "\n"
+
+    rewrite(archive, swap_content)
+    with pytest.raises(BackupError, match=r"portrait\.jpg does not match its checksum"):
+        cooperative_import(path=archive)
+    assert not Pioneer.objects.exists()

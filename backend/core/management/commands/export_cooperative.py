@@ -33,9 +33,12 @@ class Command(BaseCommand):
                 report = cooperative_export_to_path(path=Path(output), using=options["database"])
         except BackupError as error:
             raise CommandError(str(error)) from error
+        for name in report.missing_files:
+            self.stderr.write(f"Named in the database but missing from the storage: {name}")
         if output != "-":
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{report.total_rows} rows in {len(report.tables)} tables written to {output}."
+                    f"{report.total_rows} rows in {len(report.tables)} tables and "
+                    f"{len(report.files)} files written to {output}."
                 )
             )

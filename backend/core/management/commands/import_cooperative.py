@@ -32,9 +32,11 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         verb = "verified" if options["check"] else "restored"
+        for name in report.missing_files:
+            self.stderr.write(f"The archive notes this file was already missing: {name}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{report.total_rows} rows in {len(report.tables)} tables {verb} "
-                f"(archive of {report.created_at})."
+                f"{report.total_rows} rows in {len(report.tables)} tables and "
+                f"{len(report.files)} files {verb} (archive of {report.created_at})."
             )
         )
