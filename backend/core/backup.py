@@ -694,7 +694,10 @@ def _restore(reader: _ArchiveReader, *, tables: dict[str, Table], using: str) ->
     connection = connections[using]
     quote = connection.ops.quote_name
     guarded = _user_trigger_tables(using, list(tables.values()))
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # A cursor that keeps no copy of each statement even with DEBUG on: a million-row
+    # restore would otherwise hold thousands of multi-row INSERTs in memory.
+    with connection.make_cursor(connection.create_cursor()) as cursor:
         for name in guarded:
             # Owner's right, undone before commit (and by the rollback on failure).
             cursor.execute(f"ALTER TABLE {quote(name)} DISABLE TRIGGER USER")
