@@ -53,7 +53,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.core.management.color import no_style
-from django.db import connections, models, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
@@ -700,7 +700,16 @@ def _restore(reader: _ArchiveReader, *, tables: dict[str, Table], using: str) ->
     with connection.make_cursor(connection.create_cursor()) as cursor:
         for name in guarded:
             # Owner's right, undone before commit (and by the rollback on failure).
-            cursor.execute(f"ALTER TABLE {quote(name)} DISABLE TRIGGER USER")
+            try:
+                cursor.execute(f"ALTER TABLE {quote(name)} DISABLE TRIGGER USER")
+            except DatabaseError as error:
+                raise BackupError(
+                    _(
+                        "The database user cannot restore %(table)s: it must own the tables "
+                        "(restore as the user that ran the migrations). %(error)s"
+                    )
+                    % {"table": name, "error": error}
+                ) from error
         for table in reversed(list(tables.values())):
             if table.label in REFERENCE_MODELS:
                 cursor.execute(f"DELETE FROM {quote(table.db_table)}")  # noqa: S608
