@@ -8,8 +8,11 @@ PYTHON    ?= $(shell scripts/find-python)
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
 PYTEST_ARGS ?=
+BENCH_SCALE ?= 1
+BENCH_DURATION ?= 5
+BENCH_CONNECTIONS ?= 8
 
-.PHONY: help run test lint format check messages bench clean
+.PHONY: help run test lint format check messages bench screenshots clean
 
 help:
 	@echo "make run     set up and serve Terreau on http://$(HOST):$(PORT) with demo data"
@@ -17,6 +20,8 @@ help:
 	@echo "make lint    ruff lint and format check"
 	@echo "make format  format the code with ruff"
 	@echo "make messages  extract and compile the fr/en translation catalogues"
+	@echo "make screenshots  regenerate docs/screenshots/ (demo data, French, desktop and phone)"
+	@echo "make bench   benchmark suite (docs/benchmarks.md); DATABASE_URL, BENCH_SCALE, BENCH_DURATION"
 
 $(VENV)/.python:
 	@test -n "$(PYTHON)" || { scripts/find-python >/dev/null; exit 1; }
@@ -65,6 +70,19 @@ format: $(VENV)/.installed-test
 messages: $(VENV)/.installed-test
 	@$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=var
+
+# PNGs of the main pages from a throwaway demo database, with /usr/bin/chromium.
+screenshots: $(VENV)/.installed-test
+	@$(PY) scripts/screenshots.py
+
+# The benchmark suite (issue 11): seeds an empty DATABASE_URL (default var/bench.sqlite3)
+# and its 1/10 twin, serves them with gunicorn and loads every scenario with wrk (the
+# Debian package, installed here when possible) or the bundled Python client.
+bench: $(VENV)/.installed-run
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -qq wrk >/dev/null 2>&1; } \
+		|| echo "wrk is not installed: the Python load generator is used instead"
+	@$(PY) -m bench --scale $(BENCH_SCALE) --duration $(BENCH_DURATION) --connections $(BENCH_CONNECTIONS)
 
 clean:
 	rm -rf $(VENV) var/static

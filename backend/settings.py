@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backend.core.context_processors.terreau",
+                "backend.core.navigation.navigation",
             ],
         },
     },

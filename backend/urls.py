@@ -18,10 +18,13 @@ admin.site.index_title = _("The cooperative's data")
 urlpatterns = [
     path("", views.home, name="home"),
     path("a-propos/", views.about, name="about"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.urls")),
+    path("compte/", include("backend.accounts.urls")),
+    path("journal/", include("backend.core.urls")),
     path("membres/", include("governance.urls")),
     path("projets/", include("projects.urls")),
     path("pionniers/", include("pioneers.urls")),

@@ -11,3 +11,17 @@ class GovernanceConfig(AppConfig):
         from governance.assemblies import duties as assembly_duties
 
         assembly_duties.register()
+
+        from governance import dashboard_panels
+
+        dashboard_panels.register()
+
+        from backend.core.navigation import menu_audience_register
+        from governance.selectors import is_active_member
+
+        menu_audience_register("member", is_active_member)
+
+        from backend.accounts.privacy import privacy_section_register
+        from governance.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

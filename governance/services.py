@@ -337,10 +337,11 @@ def membership_change_college(
         raise GovernanceError(_("The member is already in this college."), code="same_college")
     if not college.is_active:
         raise GovernanceError(_("This college does not accept members."), code="inactive_college")
+    previous = membership.college.slug
     _record_event(
         membership=membership,
         kind=MembershipEvent.Kind.COLLEGE,
-        old=membership.college.slug,
+        old=previous,
         new=college.slug,
         note=note,
         actor=actor,
@@ -348,7 +349,14 @@ def membership_change_college(
     membership.college = college
     membership.save(update_fields=["college", "updated_at"])
     audit_record(
-        actor=actor, action="membership.college", target=membership, data={"college": college.slug}
+        actor=actor,
+        action="membership.college",
+        target=membership,
+        data={
+            "college": college.slug,
+            "before": {"college": previous},
+            "after": {"college": college.slug},
+        },
     )
     return membership
 
@@ -388,7 +396,12 @@ def membership_change_status(
         note=note,
         actor=actor,
     )
-    audit_record(actor=actor, action=f"membership.{status}", target=membership, data={"note": note})
+    audit_record(
+        actor=actor,
+        action=f"membership.{status}",
+        target=membership,
+        data={"note": note, "before": {"status": old}, "after": {"status": status}},
+    )
     return membership
 
 
@@ -478,6 +491,11 @@ def _check_quantity(quantity) -> int:
     return quantity
 
 
+def _shares_held(before: int, change: int) -> dict:
+    """The audit's before/after of the member's paid shares (read under the member's lock)."""
+    return {"before": {"shares_held": before}, "after": {"shares_held": before + change}}
+
+
 @transaction.atomic
 def shares_subscribe(
     *,
@@ -511,7 +529,12 @@ def shares_subscribe(
         actor=actor,
         action="shares.subscribe",
         target=subscription,
-        data={"membership": membership.pk, "quantity": quantity, "paid": bool(paid_on)},
+        data={
+            "membership": membership.pk,
+            "quantity": quantity,
+            "paid": bool(paid_on),
+            **_shares_held(membership.shares_held, quantity if paid_on else 0),
+        },
     )
     return subscription
 
@@ -525,7 +548,7 @@ def shares_mark_paid(
     payment_reference: str = "",
 ) -> ShareSubscription:
     # Lock the member first (the order every share service follows), then the row.
-    _lock(subscription.membership)
+    holder = _lock(subscription.membership)
     subscription = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.paid_on is not None:
         return subscription  # paying twice changes nothing: safe to retry
@@ -544,7 +567,10 @@ def shares_mark_paid(
         actor=actor,
         action="shares.paid",
         target=subscription,
-        data={"reference": subscription.payment_reference},
+        data={
+            "reference": subscription.payment_reference,
+            **_shares_held(holder.shares_held, subscription.quantity),
+        },
     )
     return subscription
 
@@ -585,7 +611,11 @@ def shares_refund(
         actor=actor,
         action="shares.refund",
         target=refund,
-        data={"membership": membership.pk, "quantity": quantity},
+        data={
+            "membership": membership.pk,
+            "quantity": quantity,
+            **_shares_held(membership.shares_held, -quantity),
+        },
     )
     return refund
 

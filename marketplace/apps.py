@@ -11,3 +11,12 @@ class MarketplaceConfig(AppConfig):
         from projects.followup import followup_provider_register
 
         followup_provider_register(project_followup_figures)
+
+        from marketplace import dashboard_panels
+
+        dashboard_panels.register()
+
+        from backend.accounts.privacy import privacy_section_register
+        from marketplace.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

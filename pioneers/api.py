@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -162,10 +163,11 @@ class PioneerMapApi(APIView):
     def get(self, request: Request) -> Response:
         params = DirectoryFilterInput(data=request.query_params)
         params.is_valid(raise_exception=True)
-        features = selectors.pioneer_map_features(
+        body = selectors.pioneer_map_geojson(
             viewer=viewer_for(request.user), filters=params.filters()
         )
-        return Response({"type": "FeatureCollection", "features": features})
+        # Already encoded (and cached for anonymous visitors): served as it is.
+        return HttpResponse(body, content_type="application/json")
 
 
 class PioneerDetailApi(APIView):

@@ -11,3 +11,7 @@ class PioneersConfig(AppConfig):
         from pioneers.duties import PROFILE_DUTY
 
         duty_register(PROFILE_DUTY)
+        from backend.accounts.privacy import privacy_section_register
+        from pioneers.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

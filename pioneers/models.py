@@ -144,6 +144,8 @@ class Pioneer(TimeStampedModel):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="pioneer_position_idx"),
             models.Index(fields=["commune"], name="pioneer_commune_idx"),
+            # The directory's order: a page is an index range, not a sort of every profile.
+            models.Index(fields=["display_name", "id"], name="pioneer_directory_order_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

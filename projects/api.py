@@ -329,9 +329,7 @@ class RankingApi(APIView):
 
     @extend_schema(responses=RankingEntryOutput(many=True))
     def get(self, request: Request) -> Response:
-        snapshot = selectors.ranking_latest()
-        entries = list(snapshot.entries.all()) if snapshot else []
-        return Response(RankingEntryOutput(entries, many=True).data)
+        return Response(selectors.ranking_latest_rows())
 
     @extend_schema(request=InputSerializer, responses={201: RankingSnapshotOutput})
     def post(self, request: Request) -> Response:

@@ -1,4 +1,4 @@
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
@@ -88,6 +88,45 @@ def ranking_latest() -> RankingSnapshot | None:
     return _snapshots().first()
 
 
+def ranking_latest_snapshot() -> RankingSnapshot | None:
+    """The latest published ranking without its entries (page them with ranking_entries)."""
+    return RankingSnapshot.objects.order_by("-published_at", "-id").first()
+
+
+def ranking_entries(*, snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
+    return snapshot.entries.select_related("project").order_by("rank", "id")
+
+
+RANKING_ROW_FIELDS = (
+    "project_id", "project__title", "project__status", "rank", "score", "criteria", "moved",
+    "justification",
+)  # fmt: skip
+
+
+def ranking_latest_rows() -> list[dict]:
+    """The latest ranking as the API's plain rows: one query of values, no model instance
+    nor serializer field per entry (a national ranking has thousands of projects)."""
+    latest = RankingSnapshot.objects.order_by("-published_at", "-id").values("pk")[:1]
+    rows = (
+        RankingEntry.objects.filter(snapshot_id=Subquery(latest))
+        .order_by("rank", "id")
+        .values_list(*RANKING_ROW_FIELDS)
+    )
+    return [
+        {
+            "project": project,
+            "title": title,
+            "status": status,
+            "rank": rank,
+            "score": score,
+            "criteria": criteria,
+            "moved": moved,
+            "justification": justification,
+        }
+        for project, title, status, rank, score, criteria, moved, justification in rows
+    ]
+
+
 def ranking_get(*, pk: int) -> RankingSnapshot:
     return _snapshots().get(pk=pk)
 
@@ -117,3 +156,10 @@ def queue_next(*, snapshot: RankingSnapshot | None) -> Project | None:
         .first()
     )
     return entry.project if entry else None
+
+
+def project_list_authored(*, user) -> QuerySet[Project]:
+    """The projects the person authors, latest activity first (one query)."""
+    if user is None or not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(authors=user).order_by("-updated_at", "-id")

@@ -23,6 +23,8 @@ from projects.services.concern import CONCERN_OPEN_STATES
 from projects.services.discussion import COMMENT_EDIT_WINDOW
 from projects.services.ranking import Move
 
+RANKING_PAGE_SIZE = 50
+
 
 def _project_or_404(request: HttpRequest, slug: str) -> Project:
     try:
@@ -343,7 +345,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ranking(request: HttpRequest) -> HttpResponse:
-    snapshot = selectors.ranking_latest()
+    snapshot = selectors.ranking_latest_snapshot()
     form = None
     if user_is_coordinator(request.user):
         form = forms.RankingForm(request.POST or None)
@@ -374,12 +376,21 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 return redirect("projects:ranking")
     elif request.method == "POST":
         raise Http404
+    entries = (
+        Paginator(selectors.ranking_entries(snapshot=snapshot), RANKING_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        if snapshot
+        else []
+    )
     return render(
         request,
         "projects/ranking.html",
         {
             "snapshot": snapshot,
-            "entries": list(snapshot.entries.all()) if snapshot else [],
+            # A page of entries: the whole ranking of a national network is thousands.
+            "page": entries,
+            "entries": entries,
             "history": list(selectors.ranking_history_summaries()[:20]),
             "next_project": selectors.queue_next(snapshot=snapshot),
             "form": form,

@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from backend.accounts import roles  # noqa: F401  (registers the coordinator permission)
+        from backend.accounts import privacy, roles  # noqa: F401  (register the permission, the account's data)

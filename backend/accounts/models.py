@@ -6,6 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 COORDINATORS_GROUP = "coordinators"
+# An erased person's e-mail becomes ``erased-<id>@erased.invalid``: ".invalid" is
+# reserved (RFC 2606) and never routable, and the address stays unique.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 
 class UserManager(BaseUserManager["User"]):
@@ -82,5 +85,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email.split("@")[0]
 
     @property
+    def is_erased(self) -> bool:
+        """The person asked for erasure (backend.accounts.privacy): shown as a deleted member."""
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+
+    @property
     def display_name(self) -> str:
+        if self.is_erased:
+            return str(_("Deleted member"))
         return self.get_full_name() or self.email.split("@")[0]

@@ -11,6 +11,8 @@ from backend.core.tasks import email_send
 def email_user(*, user, template_prefix: str, context: dict) -> None:
     """Render ``<template_prefix>_subject.txt`` and ``_message.txt`` in ``user.language``
     and send them with ``email_send`` after commit (nothing is sent if it rolls back)."""
+    if getattr(user, "is_erased", False):
+        return  # an erased person's address is a placeholder: nobody to write to
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {**context, "user": user, "site_url": settings.SITE_URL}

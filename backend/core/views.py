@@ -1,8 +1,11 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import requires_csrf_token
+
+from backend.core.dashboard import dashboard_panels_for
 
 # The areas of the platform, in the order the home page presents them. An area whose
 # page is not installed yet is listed without a link.
@@ -58,6 +61,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The member dashboard: each app's panel (backend/core/dashboard.py)."""
+    return render(request, "core/dashboard.html", {"panels": dashboard_panels_for(request.user)})
 
 
 def _wants_json(request: HttpRequest) -> bool:

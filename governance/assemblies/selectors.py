@@ -86,6 +86,23 @@ def assembly_list(*, user=None) -> QuerySet[Assembly]:
     return qs.order_by("-date")
 
 
+def assembly_list_upcoming(*, user) -> QuerySet[Assembly]:
+    """Convened or open assemblies, soonest first, with whether the person has already
+    given a proxy for it (one query)."""
+    qs = Assembly.objects.filter(
+        status__in=[AssemblyStatus.CONVENED, AssemblyStatus.OPEN]
+    ).order_by("date", "pk")
+    if user is None or not user.is_authenticated:
+        return qs
+    return qs.annotate(
+        proxy_given=Exists(
+            Proxy.objects.filter(
+                assembly=OuterRef("pk"), giver__user_id=user.pk, revoked_at__isnull=True
+            )
+        )
+    )
+
+
 def attendance_sheet(*, assembly: Assembly) -> QuerySet[Membership]:
     """Every member with voting rights, with whether they are present and who holds
     their proxy: one query, whatever the size of the cooperative."""

@@ -9,6 +9,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from backend.core.services import audit_record
 from governance.votes.models import Participation, Vote, VoteNotice, VoteStatus
 from governance.votes.selectors import vote_electorate
 
@@ -58,6 +59,12 @@ def vote_notice_send(*, vote_id: int, kind: str, now: datetime.datetime | None =
         return 0
     for membership in recipients:
         _notify(membership.user, _TEMPLATES[kind], {"vote": vote, "membership": membership})
+    audit_record(
+        actor=None,
+        action="vote.notice",
+        target=vote,
+        data={"kind": kind, "recipients": len(recipients)},
+    )
     return len(recipients)
 
 

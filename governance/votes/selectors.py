@@ -14,6 +14,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.utils import timezone
 
 from governance.models import Membership, MembershipStatus
 from governance.votes.models import (
@@ -163,4 +164,12 @@ def vote_ballots(*, vote: Vote) -> QuerySet[Ballot]:
         .select_related("voter__user")
         .prefetch_related(Prefetch("entries", queryset=BallotEntry.objects.order_by("value")))
         .order_by("receipt_id")
+    )
+
+
+def vote_list_awaiting_ballot(*, user) -> QuerySet[Vote]:
+    """Open votes the person may still vote in (in the electorate, no ballot yet, not
+    past their closing time even if the scheduler has not closed them yet)."""
+    return vote_list_for(user=user, status=VoteStatus.OPEN).filter(
+        in_electorate=True, has_voted=False, closes_at__gt=timezone.now()
     )

@@ -10,8 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from backend.accounts.decorators import coordinator_required
 from governance.errors import GovernanceError
@@ -137,10 +140,10 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if vote.status == VoteStatus.CLOSED:
         messages.info(request, _("This vote is closed."))
-        return redirect("governance:vote_results", pk=vote.pk)
+        return _leave(request, reverse("governance:vote_results", args=[vote.pk]))
     if vote.status != VoteStatus.OPEN:
         messages.info(request, _("This vote is not open yet."))
-        return redirect("governance:vote_detail", pk=vote.pk)
+        return _leave(request, reverse("governance:vote_detail", args=[vote.pk]))
     options = list(vote.options.all())
     membership = selectors.voter_membership(vote=vote, user=request.user)
     has_voted = selectors.vote_has_voted(vote=vote, membership=membership)
@@ -149,6 +152,9 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         ballot = vote.ballots.filter(voter=membership).first()
         chosen = selectors.ballot_entries(ballot=ballot) if ballot else {}
     error = ""
+    # With htmx the form is swapped in place (the ballot, or the receipt, replaces the
+    # page's content); without JavaScript the same POST answers with the full page.
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
     if request.method == "POST":
         try:
             payload, chosen = _ballot_from_post(vote, options, request.POST)
@@ -158,15 +164,16 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         except GovernanceError as exc:
             if exc.status_code == 409 and exc.code != "already_voted":
                 messages.error(request, exc.message)
-                return redirect("governance:vote_detail", pk=vote.pk)
+                return _leave(request, reverse("governance:vote_detail", args=[vote.pk]))
             error = exc.message
         else:
             response = render(
                 request,
-                "governance/votes/receipt.html",
+                "governance/votes/_receipt.html" if partial else "governance/votes/receipt.html",
                 {
                     "vote": vote,
                     "cast": cast,
+                    "partial": partial,
                     "cells": list(
                         zip(
                             options,
@@ -177,17 +184,29 @@ def vote_ballot(request: HttpRequest, pk: int) -> HttpResponse:
                 },
             )
             response["Cache-Control"] = "no-store"  # the receipt code is shown once
+            patch_vary_headers(response, ("HX-Request",))
             return response
-    return render(
+    response = render(
         request,
-        "governance/votes/ballot.html",
+        "governance/votes/_ballot.html" if partial else "governance/votes/ballot.html",
         {
             "vote": vote,
             "rows": _ballot_rows(vote, options, chosen),
             "has_voted": has_voted,
             "error": error,
+            "partial": partial,
         },
     )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _leave(request: HttpRequest, url: str) -> HttpResponse:
+    """Go to another page: a redirect, or for htmx a client-side redirect (htmx would
+    otherwise swap the whole page into the ballot's place)."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @_members_only

@@ -15,9 +15,9 @@ from marketplace.api.contributions import IDEMPOTENCY_KEY, _idempotency_key
 from marketplace.errors import MarketplaceError
 from marketplace.models import TimeAccount, TimeTransfer
 from marketplace.selectors.ledger import (
+    StatementPages,
     time_account_get,
     time_account_list,
-    time_transfer_statement,
 )
 from marketplace.services.ledger import (
     time_account_for_user,
@@ -146,7 +146,7 @@ class AccountTransfersApi(GenericAPIView):
             raise Http404
         if not request.user.has_perm("marketplace.view_timeaccount", account):
             self.permission_denied(request)
-        page = self.paginate_queryset(time_transfer_statement(account=account))
+        page = self.paginate_queryset(StatementPages(account=account))
         rows = [
             _transfer_output(t)
             | {

@@ -187,3 +187,23 @@ def contributions_paid_count() -> int:
     return Contribution.objects.filter(
         status__in=[ContributionStatus.PAID, ContributionStatus.REFUNDED]
     ).count()
+
+
+def contribution_list_of_user(*, user) -> QuerySet[Contribution]:
+    """The person's own contributions, latest first, with their destination joined."""
+    if user is None or not user.is_authenticated:
+        return Contribution.objects.none()
+    return (
+        Contribution.objects.filter(user_id=user.pk)
+        .select_related("fund__project")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def contribution_total_paid_of_user(*, user) -> int:
+    """Cents the person gave and kept given (received minus refunded), one query."""
+    if user is None or not user.is_authenticated:
+        return 0
+    return Contribution.objects.filter(user_id=user.pk).aggregate(
+        total=Coalesce(Sum("amount_received_cents"), 0) - Coalesce(Sum("amount_refunded_cents"), 0)
+    )["total"]

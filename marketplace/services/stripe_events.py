@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
     Contribution,
@@ -246,4 +247,10 @@ def stripe_event_process(*, event: dict) -> tuple[StripeEvent, bool]:
         record.contribution = contribution
         record.outcome = StripeEvent.Outcome.APPLIED if changed else StripeEvent.Outcome.NO_CHANGE
     record.save(update_fields=["outcome", "contribution"])
+    audit_record(
+        actor=None,
+        action="stripe.event",
+        target=record,
+        data={"type": kind, "outcome": record.outcome, "contribution": record.contribution_id},
+    )
     return record, False

@@ -15,6 +15,7 @@ from marketplace.errors import MarketplaceError
 from marketplace.forms.ledger import CreditLimitForm, GiveHoursForm
 from marketplace.models import TimeAccount
 from marketplace.selectors.ledger import (
+    StatementPages,
     ledger_monthly_figures,
     ledger_totals,
     time_account_get,
@@ -35,9 +36,7 @@ PAGE_SIZE = 25
 
 
 def _statement_context(request: HttpRequest, account: TimeAccount) -> dict:
-    page = Paginator(time_transfer_statement(account=account), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(StatementPages(account=account), PAGE_SIZE).get_page(request.GET.get("page"))
     for transfer in page:
         transfer.counterpart = transfer.payer if transfer.payee_id == account.pk else transfer.payee
     return {

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -56,16 +57,25 @@ def listing_list(request: HttpRequest) -> HttpResponse:
             "status": data["status"],
         }
     page = Paginator(listing_search(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "marketplace/listing_list.html",
-        {
-            "form": form,
-            "listings": page,
-            "tags": tag_list_used(),
-            "can_publish": is_active_member(request.user),
-        },
-    )
+    if request.htmx and not request.htmx.history_restore_request:
+        # The filters changed in place: only the results (and the count read out). A
+        # history restore (back button, htmx's cache missed) needs the whole page.
+        response = render(
+            request, "marketplace/_listing_results.html", {"listings": page, "partial": True}
+        )
+    else:
+        response = render(
+            request,
+            "marketplace/listing_list.html",
+            {
+                "form": form,
+                "listings": page,
+                "tags": tag_list_used(),
+                "can_publish": is_active_member(request.user),
+            },
+        )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _listing_or_404(pk: int) -> Listing:

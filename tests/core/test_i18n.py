@@ -10,6 +10,12 @@ from tests.core.test_settings import ROOT
 pytestmark = pytest.mark.django_db
 
 CATALOGUES = sorted(ROOT.glob("*/locale/fr/LC_MESSAGES/django.po"))
+LANGUAGES = ("fr", "en")
+
+
+def _in(po: Path, language: str) -> Path:
+    """The same app's catalogue in another language."""
+    return po.parents[2] / language / "LC_MESSAGES" / "django.po"
 
 
 def test_pages_are_in_french_by_default_even_for_an_english_browser(client):
@@ -54,12 +60,53 @@ def test_every_app_with_strings_has_a_french_catalogue():
     assert ROOT / "backend/locale/fr/LC_MESSAGES/django.po" in CATALOGUES
 
 
+def _keys(po: Path) -> set[tuple[str | None, str, str]]:
+    """(context, msgid, plural msgid) of every live entry, plurals included."""
+    import polib
+
+    return {(e.msgctxt, e.msgid, e.msgid_plural) for e in polib.pofile(str(po)) if not e.obsolete}
+
+
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
 def test_french_catalogue_translates_every_string(po):
     entries = _entries(po)
     assert entries
     missing = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
     assert missing == []
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_french_catalogue_translates_every_plural_form(po):
+    import polib
+
+    plurals = [e for e in polib.pofile(str(po)) if e.msgid_plural and not e.obsolete]
+    missing = [
+        e.msgid
+        for e in plurals
+        if e.fuzzy or not e.msgstr_plural or not all(e.msgstr_plural.values())
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_english_catalogue_holds_the_same_strings_as_the_french_one(po):
+    # English is the source language: its catalogue may leave a msgstr empty (shown as
+    # written), but a string missing from it was never extracted for English.
+    import polib
+
+    english = _in(po, "en")
+    assert english.exists(), f"no English catalogue for {po.parts[-5]}"
+    assert english.with_suffix(".mo").exists(), "the English catalogue is not compiled"
+    assert sorted(_keys(po) ^ _keys(english), key=str) == []
+    assert [e.msgid for e in polib.pofile(str(english)) if e.fuzzy] == []
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_english_pages_show_english_not_french(po):
+    # A French msgstr pasted into the English catalogue would show French to English readers.
+    with translation.override("en"):
+        french = [m for m, s, _ in _entries(_in(po, "en")) if translation.gettext(m) != (s or m)]
+    assert french == []
 
 
 @pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: p.parts[-5])
@@ -97,6 +144,8 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path):
             "makemessages",
             "-l",
             "fr",
+            "-l",
+            "en",
             "--no-obsolete",
             "--ignore=.venv",
             "--ignore=var",
@@ -108,8 +157,15 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    for po in sorted(work.glob("*/locale/fr/LC_MESSAGES/django.po")):
-        fresh = {m for m, _, _ in _entries(po)}
+    fresh_catalogues = [
+        po
+        for language in LANGUAGES
+        for po in sorted(work.glob(f"*/locale/{language}/**/django.po"))
+    ]
+    assert {po.parts[-3] for po in fresh_catalogues} == set(LANGUAGES)
+    for po in fresh_catalogues:
+        fresh = _keys(po)
         committed_po = ROOT / po.relative_to(work)
-        committed = {m for m, _, _ in _entries(committed_po)} if committed_po.exists() else set()
-        assert sorted(fresh - committed) == [], f"untranslated strings for {po.parts[-5]}"
+        committed = _keys(committed_po) if committed_po.exists() else set()
+        missing = sorted(fresh - committed, key=str)
+        assert missing == [], f"strings missing from {po.relative_to(work)}"

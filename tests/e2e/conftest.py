@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from tests.services import CHROMIUM
 
@@ -44,6 +45,37 @@ AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
+BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+
+# Each journey runs in French and in English, on a phone and on a desktop: journeys with
+# one person take both pairs below; journeys with two people give each a screen.
+LANGUAGE_AND_SCREEN = pytest.mark.parametrize(
+    ("language", "viewport"),
+    [("fr", PHONE), ("en", DESKTOP)],
+    ids=["fr-phone", "en-desktop"],
+)
+IN_BOTH_LANGUAGES = pytest.mark.parametrize("language", ["fr", "en"])
+
+
+def in_language(language: str):
+    """``t(msgid, **params)``: the text the pages show in ``language``.
+
+    Read from the site's own catalogues (French is the translation, English the
+    source), so a journey selects the same button by its name in either language."""
+
+    def t(msgid: str, **params) -> str:
+        with translation.override(language):
+            text = translation.gettext(msgid)
+        return text % params if params else text
+
+    def plural(singular: str, plural: str, count: int, **params) -> str:
+        with translation.override(language):
+            text = translation.ngettext(singular, plural, count)
+        return text % params if params else text
+
+    t.plural = plural
+    t.language = language
+    return t
 
 
 def assert_accessible(page) -> None:
@@ -71,7 +103,8 @@ def assert_accessible_fixture():
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """``open_page(user=None, viewport=DESKTOP)``: a page in a fresh browser context.
+    """``open_page(user=None, viewport=DESKTOP, language="en")``: a page in a fresh
+    browser context, showing the site in ``language`` (its language cookie).
 
     Login: a session made by Django's test client ``force_login`` is handed to the
     browser as its session cookie (the real login form is covered by journey 1), so
@@ -80,8 +113,10 @@ def open_page(browser, live_server):
     """
     contexts = []
 
-    def _open(user=None, *, viewport=DESKTOP, locale="en-GB"):
-        context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=True)
+    def _open(user=None, *, viewport=DESKTOP, language="en"):
+        context = browser.new_context(
+            viewport=viewport, locale=BROWSER_LOCALES[language], bypass_csp=True
+        )
         contexts.append(context)
         if user is not None:
             client = Client()
@@ -90,9 +125,9 @@ def open_page(browser, live_server):
             context.add_cookies(
                 [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
             )
-        # English pages, whatever the default language, so the tests read one language.
+        # The language switch's cookie (French is the site's default without it).
         context.add_cookies(
-            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
         )
         page = context.new_page()
         page.set_default_timeout(10_000)

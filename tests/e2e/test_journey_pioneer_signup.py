@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from governance.models import Membership
-from tests.e2e.conftest import PHONE, assert_accessible
+from tests.e2e.conftest import DESKTOP, LANGUAGE_AND_SCREEN, PHONE, assert_accessible, in_language
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,50 +23,59 @@ def _confirmation_link() -> str:
     return re.search(r"https?://\S+/accounts/confirm-email/\S+", message.body).group(0)
 
 
-def test_a_visitor_signs_up_applies_and_is_admitted(open_page, live_server, coordinator, colleges):
-    visitor = open_page(viewport=PHONE)
+@LANGUAGE_AND_SCREEN
+def test_a_visitor_signs_up_applies_and_is_admitted(
+    open_page, live_server, coordinator, colleges, language, viewport
+):
+    t = in_language(language)
+    visitor = open_page(viewport=viewport, language=language)
 
-    # When a visitor signs up on a phone
+    # When a visitor signs up
     visitor.goto(live_server.url + "/pionniers/devenir-pionnier/")
+    expect(visitor.locator("html")).to_have_attribute("lang", language)
     assert_accessible(visitor)
-    visitor.get_by_role("link", name="Sign up").first.click()
-    visitor.get_by_label("Email").fill(EMAIL)
-    visitor.get_by_label("Password:", exact=True).fill(PASSWORD)
-    visitor.get_by_label("Password (again)").fill(PASSWORD)
+    visitor.get_by_role("link", name=t("Sign up")).first.click()
+    visitor.get_by_label(t("Email")).fill(EMAIL)
+    visitor.get_by_label(re.compile(rf"^{re.escape(t('Password'))}[\s:]*$")).fill(PASSWORD)
+    visitor.get_by_label(t("Password (again)")).fill(PASSWORD)
     assert_accessible(visitor)
-    visitor.get_by_role("button", name="Sign Up").click()
-    expect(visitor.get_by_role("heading", level=1)).to_have_text(re.compile("Verify", re.I))
+    visitor.get_by_role("button", name=t("Sign Up")).click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(t("Verify Your Email Address"))
     assert_accessible(visitor)
 
     # And confirms the address with the link of the e-mail
     visitor.goto(_confirmation_link())
     assert_accessible(visitor)
-    visitor.get_by_role("button", name="Confirm").click()
-    expect(visitor.get_by_role("button", name="Log out")).to_be_attached()
+    visitor.get_by_role("button", name=t("Confirm")).click()
+    expect(visitor.get_by_role("button", name=t("Log out"))).to_be_attached()
 
     # And sends a pioneer application
     visitor.goto(live_server.url + "/pionniers/devenir-pionnier/")
-    visitor.get_by_label("Your name as pioneers will see it").fill("Inès Roux")
-    visitor.get_by_label("Your solution, in a few words").fill("Four solaire partagé")
-    visitor.get_by_label("Describe your solution").fill("Un four solaire pour le quartier.")
-    visitor.get_by_label("Commune").fill("Briançon")
+    visitor.get_by_label(t("Your name as pioneers will see it")).fill("Inès Roux")
+    visitor.get_by_label(t("Your solution, in a few words")).fill("Four solaire partagé")
+    visitor.get_by_label(t("Describe your solution")).fill("Un four solaire pour le quartier.")
+    visitor.get_by_label(t("Commune")).fill("Briançon")
     assert_accessible(visitor)
-    visitor.get_by_role("button", name="Send my application").click()
-    expect(visitor.get_by_role("button", name="Update my application")).to_be_visible()
+    visitor.get_by_role("button", name=t("Send my application")).click()
+    expect(visitor.get_by_role("button", name=t("Update my application"))).to_be_visible()
     assert_accessible(visitor)
 
     # Then the coordinator finds the application and admits her
-    boss = open_page(coordinator)
+    boss = open_page(
+        coordinator, viewport=DESKTOP if viewport == PHONE else PHONE, language=language
+    )
     boss.goto(live_server.url + "/pionniers/candidatures/")
     assert_accessible(boss)
     boss.get_by_role("link", name="Inès Roux").first.click()
-    expect(boss.get_by_role("heading", level=1)).to_have_text("Application of Inès Roux")
+    expect(boss.get_by_role("heading", level=1)).to_have_text(
+        t("Application of %(name)s", name="Inès Roux")
+    )
     assert_accessible(boss)
-    boss.get_by_label("Admit into the pioneers' college").check()
-    boss.get_by_label("Reason (sent to the candidate)").fill("Une solution exemplaire.")
-    boss.get_by_role("button", name="Record the decision").click()
+    boss.get_by_label(t("Admit into the pioneers' college")).check()
+    boss.get_by_label(t("Reason (sent to the candidate)")).fill("Une solution exemplaire.")
+    boss.get_by_role("button", name=t("Record the decision")).click()
     expect(
-        boss.get_by_text("The decision was recorded and e-mailed to the candidate.")
+        boss.get_by_text(t("The decision was recorded and e-mailed to the candidate."))
     ).to_be_visible()
     assert_accessible(boss)
 

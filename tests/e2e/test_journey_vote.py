@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from governance.votes.services.lifecycle import OptionInput, vote_create
-from tests.e2e.conftest import PHONE, assert_accessible
+from tests.e2e.conftest import IN_BOTH_LANGUAGES, PHONE, assert_accessible, in_language
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,52 +36,60 @@ def _member(email, colleges):
     return user
 
 
-def _grade(page, vote_url, grades):
+def _grade(page, t, vote_url, grades):
     """Fill the ballot with the mouse: ``grades`` maps an option to a grade position."""
     page.goto(vote_url)
     assert_accessible(page)
-    page.get_by_role("link", name="Vote", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Ballot")
+    page.get_by_role("link", name=t("Vote"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Ballot: %(title)s", title="Projets communs 2026")
+    )
     assert_accessible(page)
     for label, position in grades.items():
         page.get_by_role("group", name=label).get_by_role("radio").nth(position).check()
-    page.get_by_role("button", name="Cast my ballot").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot is cast")
+    page.get_by_role("button", name=t("Cast my ballot")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Your ballot is cast"))
     assert_accessible(page)
 
 
+@IN_BOTH_LANGUAGES
 def test_members_grade_projects_and_everyone_sees_the_merit_profiles(
-    open_page, live_server, vote, coordinator, colleges
+    open_page, live_server, vote, coordinator, colleges, language
 ):
+    t = in_language(language)
     vote_url = f"{live_server.url}/membres/votes/{vote.pk}/"
-    alice = open_page(_member("alice@example.org", colleges))
-    bob = open_page(_member("bob@example.org", colleges), viewport=PHONE)
-    boss = open_page(coordinator)
+    alice = open_page(_member("alice@example.org", colleges), language=language)
+    bob = open_page(_member("bob@example.org", colleges), viewport=PHONE, language=language)
+    boss = open_page(coordinator, language=language)
 
     # When two members grade the three projects (Bob on his phone)
-    _grade(alice, vote_url, {"Four solaire": 6, "Grainothèque": 4, "Atelier vélo": 1})
-    _grade(bob, vote_url, {"Four solaire": 5, "Grainothèque": 3, "Atelier vélo": 2})
+    _grade(alice, t, vote_url, {"Four solaire": 6, "Grainothèque": 4, "Atelier vélo": 1})
+    _grade(bob, t, vote_url, {"Four solaire": 5, "Grainothèque": 3, "Atelier vélo": 2})
 
     # And the coordinator closes the vote from its page
     boss.goto(vote_url)
     assert_accessible(boss)
-    boss.get_by_role("button", name="Close the vote now and count it").click()
-    expect(boss.get_by_text("The vote is closed and counted.")).to_be_visible()
+    boss.get_by_role("button", name=t("Close the vote now and count it")).click()
+    expect(boss.get_by_text(t("The vote is closed and counted."))).to_be_visible()
 
     # Then everyone sees the results with the merit-profile chart, the winner first
     for page in (boss, alice, bob):
         page.goto(vote_url)
-        page.get_by_role("link", name="See the results").first.click()
-        chart = page.get_by_role("img", name="Merit profiles")
+        page.get_by_role("link", name=t("See the results")).first.click()
+        chart = page.get_by_role("img", name=t("Merit profiles"))
         expect(chart).to_be_visible()
         expect(chart.locator("text").first).to_contain_text("1. Four solaire")
         assert_accessible(page)
 
 
 def test_a_member_casts_a_ballot_with_the_keyboard_only(open_page, live_server, vote, colleges):
-    page = open_page(_member("clavier@example.org", colleges))
+    # In French, the site's default language (the mouse journey above runs in both)
+    t = in_language("fr")
+    page = open_page(_member("clavier@example.org", colleges), language="fr")
     page.goto(f"{live_server.url}/membres/votes/{vote.pk}/bulletin/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Ballot")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Ballot: %(title)s", title="Projets communs 2026")
+    )
     assert_accessible(page)
 
     # Tab until the first grade of the first option has the focus
@@ -97,8 +105,8 @@ def test_a_member_casts_a_ballot_with_the_keyboard_only(open_page, live_server, 
         assert focused == label
         page.keyboard.press("Space")
         page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Cast my ballot"
+    assert page.evaluate("document.activeElement.textContent.trim()") == t("Cast my ballot")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot is cast")
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Your ballot is cast"))
     assert_accessible(page)

@@ -1,15 +1,13 @@
 """Fixtures for contributions and funds: a fake Stripe API server and signed webhooks."""
 
 import itertools
-import json
 import time
-from dataclasses import dataclass, field
 
 import pytest
-import stripe
-from werkzeug import Request, Response
 
-WEBHOOK_SECRET = "whsec_test_terreau_secret"
+from tests.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripe, install, signed
+
+__all__ = ["WEBHOOK_SECRET", "signed"]  # imported from here by the webhook tests
 _ids = itertools.count(1)
 
 
@@ -25,49 +23,10 @@ def project(project_factory):
     return project_factory(title="Atelier vélo", slug="atelier-velo", status="selected")
 
 
-@dataclass
-class FakeStripe:
-    """The part of Stripe's API Terreau calls, served locally by pytest-httpserver."""
-
-    sessions: list[dict] = field(default_factory=list)
-    idempotency_keys: list[str] = field(default_factory=list)
-    fail_next: int = 0
-    by_key: dict[str, dict] = field(default_factory=dict)
-
-    def handle(self, request: Request) -> Response:
-        if request.headers.get("Authorization") != "Bearer sk_test_terreau":
-            return Response(json.dumps({"error": {"type": "authentication_error"}}), 401)
-        if self.fail_next:
-            self.fail_next -= 1
-            body = {"error": {"type": "invalid_request_error", "message": "Refused by the fake"}}
-            return Response(json.dumps(body), 400, content_type="application/json")
-        key = request.headers.get("Idempotency-Key", "")
-        self.idempotency_keys.append(key)
-        if key in self.by_key:  # Stripe answers a repeated key with the first result
-            return Response(json.dumps(self.by_key[key]), 200, content_type="application/json")
-        form = request.form.to_dict()
-        number = next(_ids)
-        session = {
-            "id": f"cs_test_{number}",
-            "object": "checkout.session",
-            "url": f"https://checkout.stripe.com/c/pay/cs_test_{number}",
-            "amount_total": int(form["line_items[0][price_data][unit_amount]"]),
-            "currency": form["line_items[0][price_data][currency]"],
-            "client_reference_id": form.get("client_reference_id"),
-            "status": "open",
-        }
-        self.sessions.append(form)
-        self.by_key[key] = session
-        return Response(json.dumps(session), 200, content_type="application/json")
-
-
 @pytest.fixture
 def fake_stripe(httpserver, settings):
-    fake = FakeStripe()
-    httpserver.expect_request("/v1/checkout/sessions", method="POST").respond_with_handler(
-        fake.handle
-    )
-    settings.STRIPE_SECRET_KEY = "sk_test_terreau"
+    fake = install(httpserver, FakeStripe())
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
     settings.STRIPE_API_BASE = httpserver.url_for("/").rstrip("/")
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     return fake
@@ -132,12 +91,6 @@ def refund_event(contribution, *, amount_refunded: int, amount: int | None = Non
             }
         },
     }
-
-
-def signed(event: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None):
-    payload = json.dumps(event)
-    header = stripe.WebhookSignature.generate_signature_header(payload, secret, timestamp=timestamp)
-    return payload, header
 
 
 def post_webhook(client, event: dict, **kwargs):

@@ -65,10 +65,12 @@ def test_directory_page_and_api_cost_the_same_for_60_or_600(
 
 
 @pytest.mark.parametrize("n", [60, 600])
-def test_geojson_is_one_query(client, n, django_assert_num_queries):
+def test_geojson_is_two_queries_then_one_from_the_cache(client, n, django_assert_num_queries):
     _make(n)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the profiles' change stamp, then the features
         response = client.get("/api/v1/pioneers/map/")
+    with django_assert_num_queries(1):  # the stamp only: the features come from the cache
+        assert client.get("/api/v1/pioneers/map/").json() == response.json()
     data = response.json()
     assert data["type"] == "FeatureCollection"
     assert len(data["features"]) == n
@@ -76,6 +78,18 @@ def test_geojson_is_one_query(client, n, django_assert_num_queries):
     assert feature["geometry"]["type"] == "Point"
     assert feature["geometry"]["coordinates"][1] == pytest.approx(BRIANCON[0], abs=0.1)
     assert feature["properties"]["url"].startswith("/pionniers/")
+
+
+def test_the_cached_map_shows_a_new_or_edited_profile_at_once(client):
+    _make(3)
+    assert len(client.get("/api/v1/pioneers/map/").json()["features"]) == 3
+    _make(1)
+    assert len(client.get("/api/v1/pioneers/map/").json()["features"]) == 4
+    pioneer = Pioneer.objects.order_by("pk").first()
+    pioneer.position_visibility = Visibility.MEMBERS
+    pioneer.save()
+    features = client.get("/api/v1/pioneers/map/").json()["features"]
+    assert pioneer.pk not in {f["id"] for f in features}
 
 
 def test_the_map_shows_anonymous_visitors_only_public_positions(member):
