@@ -8,7 +8,7 @@ balance even when coordinators, webhooks and the API act at the same moment.
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -163,15 +163,26 @@ def fund_allocation_create(
             status_code=409,
         )
     Fund.objects.filter(pk=source.pk).update(allocated_cents=F("allocated_cents") + amount_cents)
-    allocation = FundAllocation.objects.create(
-        fund=source,
-        project=project,
-        amount_cents=amount_cents,
-        allocated_on=allocated_on,
-        note=note,
-        created_by=actor,
-        idempotency_key=idempotency_key or "",
-    )
+    try:
+        # A savepoint: a concurrent retry from another fund (so not ordered by this
+        # fund's lock) that committed the same key first surfaces as a clear conflict
+        # instead of a database error; the whole allocation then rolls back.
+        with transaction.atomic():
+            allocation = FundAllocation.objects.create(
+                fund=source,
+                project=project,
+                amount_cents=amount_cents,
+                allocated_on=allocated_on,
+                note=note,
+                created_by=actor,
+                idempotency_key=idempotency_key or "",
+            )
+    except IntegrityError as exc:
+        raise MarketplaceError(
+            _("This Idempotency-Key was already used for another allocation."),
+            code="idempotency_conflict",
+            status_code=409,
+        ) from exc
     audit_record(
         actor=actor,
         action="funds.allocate",
