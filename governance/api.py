@@ -58,6 +58,9 @@ class CollegePagination(PageNumberPagination):
 class CollegeListCreateApi(APIView):
     """The colleges of the cooperative (public); the coordinator creates them."""
 
+    # The schema shows the paginated page these views answer with.
+    pagination_class = CollegePagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         slug = serializers.SlugField(max_length=60, required=False, default="")
@@ -168,6 +171,9 @@ def _member_data(request: Request, membership) -> dict:
 class MemberListCreateApi(APIView):
     """Members: the coordinator sees everyone in full; a member sees the other active
     members' public fields and their own in full."""
+
+    # The schema shows the paginated page these views answer with.
+    pagination_class = PageNumberPagination
 
     permission_classes = [IsAuthenticated]
 

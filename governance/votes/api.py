@@ -154,6 +154,9 @@ class ResultsOutput(serializers.Serializer):
 class VoteListCreateApi(APIView):
     """The votes (members and the coordinator); the coordinator creates them."""
 
+    # The schema shows the paginated page these views answer with.
+    pagination_class = PageNumberPagination
+
     class InputSerializer(serializers.Serializer):
         class OptionInput(serializers.Serializer):
             label = serializers.CharField(
@@ -264,6 +267,9 @@ class BallotOutput(serializers.Serializer):
 class BallotApi(APIView):
     """POST: cast (or replace) one's ballot. GET, after the close: the ballots, anonymous
     for a secret vote, each under its receipt number, so anyone can recount."""
+
+    # The schema shows the paginated page the GET answers with.
+    pagination_class = PageNumberPagination
 
     class InputSerializer(serializers.Serializer):
         grades = serializers.DictField(

@@ -1,0 +1,81 @@
+"""Fuzzing the API from its own OpenAPI schema (``/api/schema/``) with schemathesis.
+
+Every operation of the schema, called in-process through Django's WSGI application, as
+an anonymous client and with the API tokens of a member and of a coordinator. Bounded
+and derandomised, so that CI runs the same examples every time. Checked on every
+response: no server error, the status code and content type are among those the schema
+documents, and the body conforms to the documented schema.
+"""
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+MAX_EXAMPLES = 6  # per operation and per client: the whole file runs in well under two minutes
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+_application = get_wsgi_application()
+
+
+# Read at collection: building the schema needs no database.
+schema = schemathesis.openapi.from_wsgi("/api/schema/", _application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # As Django's test client does: a request's end must not close the connection that
+    # holds the test's transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def clients(world, db):
+    """Headers of each client: anonymous, a member's token, a coordinator's token."""
+    from rest_framework.authtoken.models import Token
+
+    headers = {"anonymous": {}}
+    for role in ("member-fondateurs", "coordinator"):
+        token, _created = Token.objects.get_or_create(user=world.users[role])
+        headers[role] = {"Authorization": f"Token {token.key}"}
+    return headers
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@hypothesis.settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+def test_api_operation_keeps_its_contract(case, clients):
+    for who, headers in clients.items():
+        # Throttle and rate-limit counters live in the cache: each call starts afresh
+        # (the limits have their own tests; here they would answer 429 to everything).
+        cache.clear()
+        try:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+        except Exception as exc:  # schemathesis reports failures as exception groups
+            exc.add_note(f"client: {who}")
+            raise
