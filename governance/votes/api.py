@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.fields import EventDateTimeField
 from backend.api.pagination import PageNumberPagination
 from backend.core.models import IdempotencyRecord
 from governance.api import IsCoordinator
@@ -173,8 +174,8 @@ class VoteListCreateApi(APIView):
         grades = serializers.ListField(
             child=serializers.CharField(max_length=60), required=False, allow_empty=True
         )
-        opens_at = serializers.DateTimeField()
-        closes_at = serializers.DateTimeField()
+        opens_at = EventDateTimeField()
+        closes_at = EventDateTimeField()
         secret = serializers.BooleanField(required=False, default=True)
         electorate = ElectorateSerializer(required=False)
 

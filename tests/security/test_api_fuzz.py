@@ -60,6 +60,21 @@ def clients(world, db):
     return headers
 
 
+CALLS = {"operations": set(), "requests": 0, "examples": 0}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _figures(request):
+    """Print what was fuzzed (operations, examples, requests) at the end of the module."""
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and CALLS["requests"]:
+        reporter.write_line(
+            f"API fuzzing: {len(CALLS['operations'])} operations, {CALLS['examples']} examples, "
+            f"{CALLS['requests']} requests (anonymous, member token, coordinator token)"
+        )
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @hypothesis.settings(
@@ -70,10 +85,13 @@ def clients(world, db):
     suppress_health_check=list(hypothesis.HealthCheck),
 )
 def test_api_operation_keeps_its_contract(case, clients):
+    CALLS["operations"].add(f"{case.method} {case.path}")
+    CALLS["examples"] += 1
     for who, headers in clients.items():
         # Throttle and rate-limit counters live in the cache: each call starts afresh
         # (the limits have their own tests; here they would answer 429 to everything).
         cache.clear()
+        CALLS["requests"] += 1
         try:
             case.call_and_validate(headers=headers, checks=CHECKS)
         except Exception as exc:  # schemathesis reports failures as exception groups
