@@ -7,6 +7,13 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 REFUSED = {401, 403, 404, 405}
+ROLES_PRESENT = (
+    "member-fondateurs",
+    "member-partenaires-historiques",
+    "member-fournisseurs",
+    "member-collectivites",
+    "pioneer",
+)
 
 
 def _refused(response) -> bool:
@@ -50,13 +57,24 @@ def test_editing_my_pioneer_profile_changes_mine_only(world):
 
 
 def test_no_resolution_vote_for_a_member_without_their_proxy(world):
+    from django.utils import timezone
+
     from governance.assemblies import services
     from governance.models import Membership, ResolutionVote
 
     # given: an open assembly and an open resolution
     coordinator = world.users["coordinator"]
     resolution = world.objects["resolution_draft"]
-    services.assembly_open(actor=coordinator, assembly=resolution.assembly)
+    assembly = resolution.assembly
+    assembly.date = timezone.now()  # an assembly opens on its day
+    assembly.save(update_fields=["date"])
+    services.assembly_open(actor=coordinator, assembly=assembly)
+    for role in ROLES_PRESENT:  # enough members present for the quorum
+        services.attendance_mark_present(
+            actor=coordinator,
+            assembly=assembly,
+            membership=Membership.objects.get(user=world.users[role]),
+        )
     services.resolution_open(actor=coordinator, resolution=resolution)
     victim = Membership.objects.get(user=world.users["member-salaries"])
     # when
