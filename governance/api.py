@@ -206,7 +206,11 @@ class MemberListCreateApi(APIView):
             OpenApiParameter("standing", bool, description="coordinator only"),
             OpenApiParameter("q", str, description="search by name or e-mail (coordinator only)"),
         ],
-        responses=MemberOutput(many=True),
+        # Each item has the public fields; the coordinator (every item) and a member (their
+        # own item) also get the fields of MemberOutput (e-mail, status, shares, duties).
+        description="Members: public fields for everyone; the full MemberOutput fields for "
+        "the coordinator, and for a member on their own item.",
+        responses=MemberPublicOutput(many=True),
     )
     def get(self, request: Request) -> Response:
         coordinator = user_is_coordinator(request.user)
