@@ -264,7 +264,9 @@ EXPECTED: dict[str, dict] = {
     "governance:vote_list": E(all=200, visitor=LOGIN, account=403),
     "governance:vote_create": E(all=403, visitor=LOGIN, coordinator=200, superuser=200),
     "governance:vote_detail": E(all=200, visitor=LOGIN, account=403),
-    "governance:vote_ballot": E(all=200, visitor=LOGIN, account=403, coordinator=403),
+    "governance:vote_ballot": E(
+        all=200, visitor=LOGIN, account=403, coordinator=403, superuser=403
+    ),
     "governance:vote_receipt": E(all=200, visitor=LOGIN, account=403),
     "governance:vote_results": E(all=200, visitor=LOGIN, account=403),
     "governance:vote_ballots_csv": E(all=200, visitor=LOGIN, account=403),
