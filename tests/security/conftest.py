@@ -173,3 +173,11 @@ def world(django_db_setup, django_db_blocker):
                 transaction.set_rollback(True, using=alias)
                 atomic.__exit__(None, None, None)
             celery_app.conf.task_always_eager = eager
+
+
+FIGURES: list[str] = []  # lines the security tests add to pytest's summary
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for line in FIGURES:
+        terminalreporter.write_line(line)

@@ -21,6 +21,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.security.conftest import FIGURES
+
 MAX_EXAMPLES = 15  # per operation, each sent by the three clients: bounded for CI
 
 CHECKS = [
@@ -68,12 +70,11 @@ CALLS = {"operations": set(), "requests": 0, "examples": 0}
 
 
 @pytest.fixture(autouse=True, scope="module")
-def _figures(request):
-    """Print what was fuzzed (operations, examples, requests) at the end of the module."""
+def _figures():
+    """What was fuzzed (operations, examples, requests), printed in pytest's summary."""
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and CALLS["requests"]:
-        reporter.write_line(
+    if CALLS["requests"]:
+        FIGURES.append(
             f"API fuzzing: {len(CALLS['operations'])} operations, {CALLS['examples']} examples, "
             f"{CALLS['requests']} requests (anonymous, member token, coordinator token)"
         )
