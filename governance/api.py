@@ -58,6 +58,9 @@ class CollegePagination(PageNumberPagination):
 class CollegeListCreateApi(APIView):
     """The colleges of the cooperative (public); the coordinator creates them."""
 
+    # The schema shows the paginated page these views answer with.
+    pagination_class = CollegePagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         slug = serializers.SlugField(max_length=60, required=False, default="")
@@ -169,6 +172,9 @@ class MemberListCreateApi(APIView):
     """Members: the coordinator sees everyone in full; a member sees the other active
     members' public fields and their own in full."""
 
+    # The schema shows the paginated page these views answer with.
+    pagination_class = PageNumberPagination
+
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
@@ -200,7 +206,11 @@ class MemberListCreateApi(APIView):
             OpenApiParameter("standing", bool, description="coordinator only"),
             OpenApiParameter("q", str, description="search by name or e-mail (coordinator only)"),
         ],
-        responses=MemberOutput(many=True),
+        # Each item has the public fields; the coordinator (every item) and a member (their
+        # own item) also get the fields of MemberOutput (e-mail, status, shares, duties).
+        description="Members: public fields for everyone; the full MemberOutput fields for "
+        "the coordinator, and for a member on their own item.",
+        responses=MemberPublicOutput(many=True),
     )
     def get(self, request: Request) -> Response:
         coordinator = user_is_coordinator(request.user)

@@ -132,6 +132,9 @@ def _cards(viewer, pioneers) -> list[dict]:
 class PioneerListApi(APIView):
     """The directory of pioneers, filtered; hidden fields never appear."""
 
+    # The schema shows the paginated page these views answer with.
+    pagination_class = PageNumberPagination
+
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=PioneerOutput(many=True))

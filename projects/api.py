@@ -180,6 +180,9 @@ class ProjectInput(serializers.Serializer):
 class ProjectListCreateApi(APIView):
     """Projects visible to the person asking (drafts only to their authors); members propose."""
 
+    # The schema shows the paginated page these views answer with.
+    pagination_class = PageNumberPagination
+
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
@@ -353,6 +356,9 @@ class RankingApi(APIView):
 
 class RankingHistoryApi(APIView):
     """Every published ranking, newest first, with its weights and note."""
+
+    # The schema shows the paginated page these views answer with.
+    pagination_class = PageNumberPagination
 
     permission_classes = [AllowAny]
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -114,6 +115,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
+    if not (user_is_coordinator(request.user) or is_author(request.user, project)):
+        # Only its authors and the coordinator edit a project: no form for anyone else.
+        raise PermissionDenied
     form = forms.ProjectForm(request.POST or None, initial=forms.ProjectForm.initial_for(project))
     if request.method == "POST" and form.is_valid():
         try:

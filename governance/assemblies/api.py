@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.fields import EventDateTimeField
 from backend.core.throttles import ResolutionVoteRateThrottle
 from governance.api import IsCoordinator
 from governance.assemblies import selectors, services
@@ -53,7 +54,7 @@ class AssemblyCreateApi(APIView):
         title = serializers.CharField(max_length=200)
         kind = serializers.ChoiceField(choices=AssemblyKind.values, default=AssemblyKind.ORDINARY)
         convocation = serializers.ChoiceField(choices=[1, 2], default=1)
-        date = serializers.DateTimeField()
+        date = EventDateTimeField()
         place = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
         online_url = serializers.URLField(required=False, default="", allow_blank=True)
         description = serializers.CharField(required=False, default="", allow_blank=True)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.fields import EventDateTimeField
 from backend.api.pagination import PageNumberPagination
 from backend.core.models import IdempotencyRecord
 from backend.core.throttles import BallotRateThrottle
@@ -155,6 +156,9 @@ class ResultsOutput(serializers.Serializer):
 class VoteListCreateApi(APIView):
     """The votes (members and the coordinator); the coordinator creates them."""
 
+    # The schema shows the paginated page these views answer with.
+    pagination_class = PageNumberPagination
+
     class InputSerializer(serializers.Serializer):
         class OptionInput(serializers.Serializer):
             label = serializers.CharField(
@@ -171,8 +175,8 @@ class VoteListCreateApi(APIView):
         grades = serializers.ListField(
             child=serializers.CharField(max_length=60), required=False, allow_empty=True
         )
-        opens_at = serializers.DateTimeField()
-        closes_at = serializers.DateTimeField()
+        opens_at = EventDateTimeField()
+        closes_at = EventDateTimeField()
         secret = serializers.BooleanField(required=False, default=True)
         electorate = ElectorateSerializer(required=False)
 
@@ -265,6 +269,9 @@ class BallotOutput(serializers.Serializer):
 class BallotApi(APIView):
     """POST: cast (or replace) one's ballot. GET, after the close: the ballots, anonymous
     for a secret vote, each under its receipt number, so anyone can recount."""
+
+    # The schema shows the paginated page the GET answers with.
+    pagination_class = PageNumberPagination
 
     class InputSerializer(serializers.Serializer):
         grades = serializers.DictField(
