@@ -34,3 +34,8 @@ REST_FRAMEWORK = {
     },
 }
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+
+# Collected (hashed, compressed) static files of its own: the bench must not rewrite
+# the development server's var/static while tests or `make run` read it.
+STATIC_ROOT = VAR_DIR / "bench-static"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

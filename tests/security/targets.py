@@ -68,6 +68,8 @@ TARGETS: dict[str, dict] = {
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "0", "key": "not-a-real-key"},
     "governance:member_detail": {"pk": _o("membership")},
+    "privacy:person_erase": {"user_id": _o("membership", "user_id")},
+    "api:user-erase": {"user_id": _o("membership", "user_id")},
     "governance:member_action": {"pk": _o("membership"), "action": "status"},
     "governance:assembly_detail": {"pk": _o("assembly")},
     "governance:assembly_detail[closed]": {"pk": _o("assembly_closed")},
