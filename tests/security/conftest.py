@@ -36,11 +36,17 @@ class World:
     users: dict = field(default_factory=dict)  # role -> User (no entry for the visitor)
     sessions: dict = field(default_factory=dict)  # role -> session cookie value
     objects: dict = field(default_factory=dict)  # name -> object filling URL kwargs
+    handlers: dict = field(default_factory=dict)  # api? -> the clients' shared handler
 
     def client(self, role: str, *, api: bool = False):
         from rest_framework.test import APIClient
 
         client = APIClient() if api else Client()
+        # A fresh client per request, but one request handler per kind of client: each new
+        # handler loads the middleware again, and WhiteNoise's rescans every static file
+        # (two thirds of the matrix's time).
+        shared = self.handlers.setdefault(api, client.handler)
+        client.handler = shared
         if role in self.sessions:
             client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
         return client
