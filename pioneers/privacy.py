@@ -8,6 +8,7 @@ from django.db import transaction
 
 from backend.accounts.privacy import PrivacySection, Rows, audit_scrub
 from pioneers.models import Application, ApplicationDecision, ApplicationScore, Pioneer
+from pioneers.visibility import GROUPS
 
 
 def pioneers_export(user) -> dict[str, Rows]:
@@ -29,18 +30,7 @@ def pioneers_export(user) -> dict[str, Rows]:
                 "contact_email": p.contact_email,
                 "themes": [t.slug for t in p.themes.all()],
                 "skills": [s.name for s in p.skills.all()],
-                "visibility": {
-                    group: getattr(p, f"{group}_visibility")
-                    for group in (
-                        "photo",
-                        "description",
-                        "links",
-                        "location",
-                        "position",
-                        "skills",
-                        "contact",
-                    )
-                },
+                "visibility": {group: getattr(p, f"{group}_visibility") for group in GROUPS},
                 "created_at": p.created_at,
                 "updated_at": p.updated_at,
             }
