@@ -58,7 +58,7 @@ def pages() -> list[tuple[str, str]]:
         ("project", f"/projets/{project.slug}/"),
         ("ranking", "/projets/classement/"),
         ("vote-results", f"/membres/votes/{vote.pk}/resultats/"),
-        ("dashboard", "/membres/"),
+        ("dashboard", "/tableau-de-bord/"),
         ("marketplace", "/marche/"),
         ("funds", "/fonds/"),
         ("assembly", f"/membres/assemblees/{assembly.pk}/"),
