@@ -4,11 +4,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
     F,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -147,8 +149,27 @@ def ledger_monthly_figures(*, months: int = 12) -> list[dict]:
     return list(rows)
 
 
+LEDGER_TOTALS_CACHE_SECONDS = 3600
+
+
 def ledger_totals() -> dict[str, int]:
-    """Overall figures for the public page (three aggregate queries)."""
+    """Overall figures for the public pages.
+
+    They sum the whole history, so they are cached under a key made of the newest
+    transfer and account ids (one indexed query): any transfer, reversal or new account
+    changes the key, and the figures are summed again only then.
+    """
+    newest_transfer = TimeTransfer.objects.aggregate(newest=Max("id"))["newest"]
+    newest_account = TimeAccount.objects.aggregate(newest=Max("id"))["newest"]
+    key = f"marketplace:ledger-totals:{newest_transfer}:{newest_account}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = _ledger_totals_summed()
+        cache.set(key, totals, LEDGER_TOTALS_CACHE_SECONDS)
+    return totals
+
+
+def _ledger_totals_summed() -> dict[str, int]:
     transfers = TimeTransfer.objects.filter(reverses__isnull=True, reversal__isnull=True)
     exchanged = transfers.aggregate(minutes=Coalesce(Sum("minutes"), 0), count=Count("id"))
     active_accounts = (

@@ -10,6 +10,7 @@ from marketplace.errors import MarketplaceError
 from marketplace.models import TimeAccount, TimeAccountKind, TimeTransfer
 from marketplace.selectors.ledger import (
     ledger_integrity_problems,
+    ledger_totals,
     time_account_monthly_totals,
     time_transfer_statement,
 )
@@ -195,6 +196,17 @@ def test_statement_and_monthly_totals(alice, bob):
     assert [(r.signed_minutes, r.balance_after) for r in rows] == [(15, -45), (-60, -60)]
     [month] = time_account_monthly_totals(account=alice)
     assert (month.received_minutes, month.given_minutes, month.net_minutes) == (15, 60, -45)
+
+
+def test_the_cached_ledger_totals_follow_every_transfer_reversal_and_new_account(alice, bob):
+    first = time_transfer_create(actor=None, payer=alice, payee=bob, minutes=60)
+    assert ledger_totals() == {"minutes": 60, "transfers": 1, "active_members": 2, "accounts": 2}
+    time_transfer_create(actor=None, payer=bob, payee=alice, minutes=15)
+    assert ledger_totals()["minutes"] == 75
+    time_transfer_reverse(actor=None, transfer=first)
+    assert ledger_totals()["minutes"] == 15
+    time_account_for_member(membership=MembershipFactory())
+    assert ledger_totals()["accounts"] == 3
 
 
 def test_ledger_check_passes_then_reports_a_tampered_balance(alice, bob):
