@@ -79,3 +79,34 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.task_id
+
+
+class DigestFrequency(models.TextChoices):
+    NONE = "none", _("No digest")
+    WEEKLY = "weekly", _("Weekly")
+    DAILY = "daily", _("Daily")
+
+
+class DigestPreference(models.Model):
+    """How often a person gets the e-mail digest; no row means the default, weekly."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_preference",
+        verbose_name=_("person"),
+    )
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("digest preference")
+        verbose_name_plural = _("digest preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.frequency}"
