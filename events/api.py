@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
 from events import selectors, services
 from events.models import Event, EventKind
@@ -124,18 +125,22 @@ class EventRegistrationApi(APIView):
     @extend_schema(
         request=None,
         responses={201: RegistrationOutput},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def post(self, request: Request, pk: int) -> Response:
         event = _event_or_404(request, pk)
-        registration = services.registration_create(actor=request.user, event=event)
-        return Response(
-            {
-                "status": registration.status,
-                "position": selectors.registration_position(registration),
-            },
-            status=status.HTTP_201_CREATED,
-        )
+
+        def run() -> Response:
+            registration = services.registration_create(actor=request.user, event=event)
+            return Response(
+                {
+                    "status": registration.status,
+                    "position": selectors.registration_position(registration),
+                },
+                status=status.HTTP_201_CREATED,
+            )
+
+        return idempotent_response(request, scope=f"events.registration:{event.pk}", run=run)
 
     @extend_schema(
         request=None,

@@ -48,7 +48,7 @@ def event_list(
     upcoming: bool | None = None,
 ) -> QuerySet[Event]:
     ids = event_visible_to(user).values("pk")
-    qs = Event.objects.filter(pk__in=ids).select_related("project")
+    qs = Event.objects.filter(pk__in=ids).select_related("project").order_by("starts_at", "id")
     if kind:
         qs = qs.filter(kind=kind)
     if project_id:

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
 from backend.accounts.roles import user_is_coordinator
+from backend.core.permissions import coordinator_required
 from events import selectors, services
 from events.errors import EventError
 from events.forms import CloseForm, EventForm

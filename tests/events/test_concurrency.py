@@ -36,9 +36,15 @@ def test_concurrent_cancellations_promote_one_waiter_each(event_factory):
     for person in people:
         services.registration_create(actor=person, event=event)
     # the three seated cancel at once (each twice: the second attempt must do nothing)
-    workers = [lambda p=p: services.registration_cancel(actor=p, event=event) for p in people[:3]] * 2
+    workers = [
+        lambda p=p: services.registration_cancel(actor=p, event=event) for p in people[:3]
+    ] * 2
     run_concurrently(workers)
-    statuses = dict(Registration.objects.filter(event=event).exclude(status="cancelled").values_list("user_id", "status"))
+    statuses = dict(
+        Registration.objects.filter(event=event)
+        .exclude(status="cancelled")
+        .values_list("user_id", "status")
+    )
     assert statuses == {
         **{p.pk: "registered" for p in people[3:6]},
         **{p.pk: "waitlisted" for p in people[6:]},

@@ -30,7 +30,8 @@ def test_registering_twice_is_a_conflict_and_changes_nothing(event_factory, memb
     services.registration_create(actor=member, event=event)
     with pytest.raises(EventError) as err:
         services.registration_create(actor=member, event=event)
-    assert err.value.status_code == 409 and err.value.code == "already_registered"
+    assert err.value.status_code == 409
+    assert err.value.code == "already_registered"
     assert Registration.objects.filter(event=event).count() == 1
 
 
@@ -38,7 +39,8 @@ def test_registering_after_the_deadline_is_refused(event_factory, member):
     event = event_factory(registration_deadline=timezone.now() - datetime.timedelta(minutes=1))
     with pytest.raises(EventError) as err:
         services.registration_create(actor=member, event=event)
-    assert err.value.status_code == 400 and err.value.code == "deadline"
+    assert err.value.status_code == 400
+    assert err.value.code == "deadline"
     assert not Registration.objects.exists()
 
 
@@ -79,7 +81,9 @@ def test_a_larger_room_seats_the_first_waiters(event_factory, coordinator):
     for person in people:
         services.registration_create(actor=person, event=event)
     services.event_update(actor=coordinator, event=event, capacity=2)
-    statuses = list(Registration.objects.filter(event=event).order_by("id").values_list("status", flat=True))
+    statuses = list(
+        Registration.objects.filter(event=event).order_by("id").values_list("status", flat=True)
+    )
     assert statuses == ["registered", "registered", "waitlisted"]
 
 
@@ -109,7 +113,8 @@ def test_a_work_meeting_needs_a_selected_or_running_project(coordinator):
         services.event_create(actor=coordinator, project=draft, **values)
     running = ProjectFactory(status="in_progress")
     event = services.event_create(actor=coordinator, project=running, **values)
-    assert event.project == running and event.visibility == "members"
+    assert event.project == running
+    assert event.visibility == "members"
 
 
 def test_a_meeting_closes_only_with_minutes(event_factory, coordinator, member):
@@ -126,7 +131,8 @@ def test_a_meeting_closes_only_with_minutes(event_factory, coordinator, member):
         next_steps="Devis", attendee_ids=[member.pk],
     )  # fmt: skip
     event.refresh_from_db()
-    assert event.status == "closed" and event.has_minutes
+    assert event.status == "closed"
+    assert event.has_minutes
     assert Registration.objects.get(event=event, user=member).attended
 
 
@@ -134,6 +140,9 @@ def test_attendees_are_ticked_among_the_registered(event_factory, coordinator, m
     event = event_factory(kind="network_meeting")
     stranger = UserFactory()
     with pytest.raises(EventError):
-        services.event_close(actor=coordinator, event=event, minutes="Notes", attendee_ids=[stranger.pk])
+        services.event_close(
+            actor=coordinator, event=event, minutes="Notes", attendee_ids=[stranger.pk]
+        )
     event.refresh_from_db()
-    assert event.status == "scheduled" and event.minutes == ""
+    assert event.status == "scheduled"
+    assert event.minutes == ""
