@@ -12,7 +12,7 @@ def _uids(response) -> set[str]:
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     assert calendar.get("version") == "2.0"
-    timezones = [c for c in calendar.walk("VTIMEZONE")]
+    timezones = list(calendar.walk("VTIMEZONE"))
     assert [str(tz["TZID"]) for tz in timezones] == ["Europe/Paris"]
     events = calendar.walk("VEVENT")
     for vevent in events:
