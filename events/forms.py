@@ -65,7 +65,7 @@ class EventForm(forms.Form):
 
 class CloseForm(forms.Form):
     minutes = forms.CharField(
-        label=_("Minutes"),
+        label=_("Meeting minutes"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         help_text=_("Required for a work or network meeting."),

@@ -29,8 +29,8 @@ class EventVisibility(models.TextChoices):
 
 
 class EventStatus(models.TextChoices):
-    SCHEDULED = "scheduled", _("Scheduled")
-    CLOSED = "closed", _("Closed")
+    SCHEDULED = "scheduled", _("Planned")
+    CLOSED = "closed", _("Held")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -92,10 +92,10 @@ class Event(TimeStampedModel):
         verbose_name=_("created by"),
     )
     # Minutes, written when the event is closed.
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(_("meeting minutes"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -152,7 +152,7 @@ MENU: tuple[MenuSection, ...] = (
             ),
             MenuItem(_("My rights and duties"), "governance:dashboard", "signed_in"),
             MenuItem(
-                _("Agenda"),
+                _("Calendar"),
                 "events:list",
                 also=("events:detail", "events:create", "events:edit", "events:close"),
             ),

@@ -1,0 +1,78 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from backend.core.digest import period_key, unsubscribe_token
+from backend.core.models import DigestPreference, OutboxEmail
+from backend.core.services import digest_send
+from backend.core.tasks import digests_send
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_digest_lists_new_events_and_is_sent_once_per_period(event_factory, member):
+    # given: a public event announced today
+    event = event_factory(title="Fête de la coopérative", visibility="public")
+    now = timezone.now()
+    # when: the weekly digest runs twice in the same week
+    assert digest_send(user=member, frequency="weekly", now=now) is True
+    assert (
+        digest_send(user=member, frequency="weekly", now=now + datetime.timedelta(hours=2)) is False
+    )
+    # then: one e-mail, keyed by person and period, with the event and a one-click unsubscribe
+    emails = list(OutboxEmail.objects.all())
+    assert len(emails) == 1
+    email = emails[0]
+    assert email.key == f"digest:{member.pk}:{period_key('weekly', now)}"
+    assert event.title in email.body
+    assert email.to == [member.email]
+    assert email.headers["List-Unsubscribe"].startswith("<http")
+    assert "/resumes/desabonnement/" in email.headers["List-Unsubscribe"]
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_an_empty_digest_is_not_sent(member):
+    assert digest_send(user=member, frequency="daily", now=timezone.now()) is False
+    assert not OutboxEmail.objects.exists()
+
+
+def test_the_digest_is_in_the_persons_language(event_factory):
+    english = UserFactory(language="en")
+    event_factory(title="Picnic", visibility="public")
+    digest_send(user=english, frequency="weekly", now=timezone.now())
+    body = OutboxEmail.objects.get().body
+    assert "Events coming" in body
+
+
+def test_the_task_sends_to_the_people_of_that_frequency(event_factory, coordinator):
+    event_factory(title="Fête", visibility="public")
+    weekly_by_default, daily, none = UserFactory(), UserFactory(), UserFactory()
+    DigestPreference.objects.create(user=daily, frequency="daily")
+    DigestPreference.objects.create(user=none, frequency="none")
+    digests_send("weekly")
+    digests_send("weekly")  # a redelivered beat tick sends nothing more
+    # (the coordinator who made the event has no preference either: weekly)
+    weekly = sorted(e.to[0] for e in OutboxEmail.objects.all())
+    assert weekly == sorted([weekly_by_default.email, coordinator.email])
+    digests_send("daily")
+    assert OutboxEmail.objects.count() == 3
+    assert OutboxEmail.objects.filter(to=[daily.email]).exists()
+
+
+def test_one_click_unsubscribe(client, member):
+    token = unsubscribe_token(member)
+    response = client.post(f"/resumes/desabonnement/{token}/")
+    assert response.status_code == 200
+    assert DigestPreference.objects.get(user=member).frequency == "none"
+    assert client.get("/resumes/desabonnement/forged/").status_code == 404
+
+
+def test_the_preference_page(client, member):
+    client.force_login(member)
+    assert client.get("/resumes/").status_code == 200
+    client.post("/resumes/", {"frequency": "daily"})
+    assert DigestPreference.objects.get(user=member).frequency == "daily"
+    client.post("/resumes/", {"frequency": "hourly"})
+    assert DigestPreference.objects.get(user=member).frequency == "daily"
