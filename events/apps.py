@@ -12,3 +12,8 @@ class EventsConfig(AppConfig):
         dashboard_panels.register()
         digest.register()
         project_section.register()
+
+        from backend.accounts.privacy import privacy_section_register
+        from events.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

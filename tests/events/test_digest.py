@@ -76,3 +76,18 @@ def test_the_preference_page(client, member):
     assert DigestPreference.objects.get(user=member).frequency == "daily"
     client.post("/resumes/", {"frequency": "hourly"})
     assert DigestPreference.objects.get(user=member).frequency == "daily"
+
+
+def test_personal_data_holds_registrations_and_erasure_removes_the_secrets(event_factory, member):
+    from backend.accounts.privacy import personal_data_collect
+    from events import services
+    from events.privacy import events_erase
+
+    event = event_factory(title="Fête")
+    services.registration_create(actor=member, event=event)
+    services.calendar_token_regenerate(user=member)
+    DigestPreference.objects.create(user=member, frequency="daily")
+    data = personal_data_collect(user=member)["events"]
+    assert [r["event"] for r in data["event_registrations"]] == ["Fête"]
+    assert data["digest_preference"][0]["frequency"] == "daily"
+    assert events_erase(member) == {"calendar_tokens": 1, "digest_preferences": 1}

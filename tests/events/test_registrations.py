@@ -146,3 +146,18 @@ def test_attendees_are_ticked_among_the_registered(event_factory, coordinator, m
     event.refresh_from_db()
     assert event.status == "scheduled"
     assert event.minutes == ""
+
+
+def test_the_reminder_goes_once_the_day_before(event_factory, member):
+    from backend.core.models import OutboxEmail
+    from events.tasks import event_reminders_send
+
+    tomorrow = event_factory(starts_at=timezone.now() + datetime.timedelta(hours=20))
+    next_week = event_factory(starts_at=timezone.now() + datetime.timedelta(days=7))
+    for event in (tomorrow, next_week):
+        Registration.objects.create(event=event, user=member, status="registered")
+    event_reminders_send()
+    event_reminders_send()  # beat runs hourly, and a task may be delivered twice
+    reminders = OutboxEmail.objects.filter(key__startswith="event-reminder:")
+    registration = Registration.objects.get(event=tomorrow)
+    assert list(reminders.values_list("key", flat=True)) == [f"event-reminder:{registration.pk}"]
