@@ -60,7 +60,13 @@ def test_a_member_registers_for_a_meeting_and_reads_its_minutes_on_the_project(
     expect(page.locator("#registration-status")).to_have_text(t("You are registered."))
     assert_accessible(page)
 
-    # When the coordinator closes the meeting with its minutes, ticking her present
+    # When the coordinator (whose dashboard shows the rhythm duties) opens the forms
+    boss.goto(live_server.url + "/tableau-de-bord/")
+    expect(boss.get_by_role("heading", name=t("Rhythm of the cooperative"))).to_be_visible()
+    assert_accessible(boss)
+    boss.goto(live_server.url + f"/evenements/nouveau/?project={project.pk}")
+    assert_accessible(boss)
+    # and closes the meeting with its minutes, ticking her present
     boss.goto(live_server.url + f"/evenements/{meeting.pk}/cloturer/")
     assert_accessible(boss)
     boss.get_by_label(t("Meeting minutes")).fill("Le four est commandé.")
