@@ -91,3 +91,25 @@ def test_personal_data_holds_registrations_and_erasure_removes_the_secrets(event
     assert [r["event"] for r in data["event_registrations"]] == ["Fête"]
     assert data["digest_preference"][0]["frequency"] == "daily"
     assert events_erase(member) == {"calendar_tokens": 1, "digest_preferences": 1}
+
+
+def test_composing_a_digest_costs_the_same_whatever_the_data(event_factory, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from backend.core.digest import digest_compose
+    from tests.factories import ProjectFactory
+
+    now = timezone.now() + datetime.timedelta(minutes=5)  # after the rows made below
+    since = now - datetime.timedelta(days=7)
+    event_factory(title="Une")
+    fresh = type(member).objects.get  # each digest reads a person fresh from the database
+    with CaptureQueriesContext(connection) as few:
+        digest_compose(user=fresh(pk=member.pk), since=since, until=now)
+    for i in range(15):
+        event_factory(title=f"Fête {i}")
+        ProjectFactory()
+    with CaptureQueriesContext(connection) as many:
+        sections = digest_compose(user=fresh(pk=member.pk), since=since, until=now)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(next(s for s in sections if s.code == "events").items) == 10  # SECTION_LIMIT

@@ -105,3 +105,37 @@ def test_the_detail_page_of_a_hidden_event_is_404(client, event_factory):
     assert client.get(f"/evenements/{event.pk}/").status_code == 404
     client.force_login(UserFactory())
     assert client.get(f"/evenements/{event.pk}/").status_code == 404
+
+
+def test_the_project_page_costs_the_same_whatever_its_meetings(
+    client, event_factory, member, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = ProjectFactory(status="in_progress")
+    client.force_login(member)
+    event_factory(kind="work_meeting", project=project, visibility="members")
+    with CaptureQueriesContext(connection) as few:
+        client.get(project.get_absolute_url())
+    for i in range(12):
+        event_factory(kind="work_meeting", project=project, visibility="members", title=f"R{i}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(project.get_absolute_url())
+    assert page.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_rhythm_panel_costs_the_same_whatever_the_projects(event_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ProjectFactory(status="in_progress")
+    with CaptureQueriesContext(connection) as few:
+        rhythm_warnings()
+    for _ in range(10):
+        ProjectFactory(status="in_progress")
+    with CaptureQueriesContext(connection) as many:
+        warnings = rhythm_warnings()
+    assert len(many.captured_queries) == len(few.captured_queries) == 3
+    assert len([w for w in warnings if w["code"] == "work_meeting"]) == 5  # PANEL_LIMIT
