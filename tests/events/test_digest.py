@@ -113,3 +113,22 @@ def test_composing_a_digest_costs_the_same_whatever_the_data(event_factory, memb
         sections = digest_compose(user=fresh(pk=member.pk), since=since, until=now)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(next(s for s in sections if s.code == "events").items) == 10  # SECTION_LIMIT
+
+
+def test_the_sections_of_votes_and_exchanges(member):
+    from backend.core.digest import digest_compose
+    from governance.models import Membership
+    from tests.factories import ExchangeFactory, ListingFactory, VoteFactory
+
+    membership = Membership.objects.get(user=member)
+    vote = VoteFactory(title="Choix du prochain projet")
+    vote.colleges.add(membership.college)
+    listing = ListingFactory(owner=membership, title="Cours de greffe")
+    ExchangeFactory(listing=listing)
+    now = timezone.now()
+    sections = {
+        s.code: s
+        for s in digest_compose(user=member, since=now - datetime.timedelta(days=7), until=now)
+    }
+    assert [i.title for i in sections["votes"].items] == ["Choix du prochain projet"]
+    assert [i.title for i in sections["exchanges"].items] == ["Cours de greffe"]
