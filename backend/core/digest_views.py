@@ -38,7 +38,8 @@ def digest_preference(request: HttpRequest) -> HttpResponse:
 
 
 # Mail clients post here without a session or CSRF token (RFC 8058 one-click): the signed
-# token in the address is the proof, and all it can do is stop the digest.
+# token in the address is the proof, and all it can do is stop the digest. A GET only asks
+# for confirmation: link scanners and mail previews fetch addresses without anyone clicking.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -46,5 +47,7 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(pk=user_id).first() if user_id else None
     if user is None:
         return render(request, "core/digest_unsubscribed.html", {"invalid": True}, status=404)
+    if request.method == "GET":
+        return render(request, "core/digest_unsubscribed.html", {"confirm": True})
     digest_preference_set(actor=None, user=user, frequency=DigestFrequency.NONE)
     return render(request, "core/digest_unsubscribed.html", {"invalid": False})

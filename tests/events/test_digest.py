@@ -63,6 +63,11 @@ def test_the_task_sends_to_the_people_of_that_frequency(event_factory, coordinat
 
 def test_one_click_unsubscribe(client, member):
     token = unsubscribe_token(member)
+    # a link scanner's GET only shows the confirmation
+    page = client.get(f"/resumes/desabonnement/{token}/")
+    assert page.status_code == 200
+    assert 'method="post"' in page.text
+    assert not DigestPreference.objects.filter(user=member, frequency="none").exists()
     response = client.post(f"/resumes/desabonnement/{token}/")
     assert response.status_code == 200
     assert DigestPreference.objects.get(user=member).frequency == "none"
