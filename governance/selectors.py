@@ -178,3 +178,15 @@ def capital_total_cents() -> dict[str, int]:
         "unpaid_cents": subscribed - paid,
         "capital_cents": paid - refunded,
     }
+
+
+def shares_due(membership) -> int:
+    """Shares subscribed and not yet paid (nor cancelled): shown as due."""
+    from django.db.models import Sum
+
+    return (
+        membership.subscriptions.filter(paid_on__isnull=True, cancelled_on__isnull=True).aggregate(
+            total=Sum("quantity")
+        )["total"]
+        or 0
+    )

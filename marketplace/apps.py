@@ -13,6 +13,13 @@ class MarketplaceConfig(AppConfig):
         followup_provider_register(project_followup_figures)
 
         from marketplace import dashboard_panels
+        from marketplace.services import share_payments
+
+        share_payments.register()
+
+        from marketplace import federation
+
+        federation.register()
 
         dashboard_panels.register()
 
