@@ -67,7 +67,9 @@ def test_the_page_and_api_cost_a_bounded_number_of_queries(
 ):
     for i in range(15):
         _assembly(f"AG {i}", 10 + i)
-        CoordinatorThread.objects.create(author=member, subject=f"s{i}", last_message_at=timezone.now())
+        CoordinatorThread.objects.create(
+            author=member, subject=f"s{i}", last_message_at=timezone.now()
+        )
     with django_assert_max_num_queries(12):
         assert api_client.get("/api/v1/federation/").status_code == 200
     client.force_login(coordinator)

@@ -32,7 +32,9 @@ def thread(member, coordinator):
 
 def test_a_member_opens_a_thread_through_the_api(api_client, member, coordinator):
     api_client.force_authenticate(member)
-    response = api_client.post(API, {"subject": "Ma part", "body": "Comment payer ?"}, format="json")
+    response = api_client.post(
+        API, {"subject": "Ma part", "body": "Comment payer ?"}, format="json"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["status"] == "open"
@@ -65,9 +67,7 @@ def test_others_threads_are_404_in_the_pages(client, thread, other_member):
     assert "Une question" not in client.get("/membres/jardinier/").content.decode()
 
 
-def test_the_coordinator_answers_and_the_author_reads_it(
-    api_client, thread, member, coordinator
-):
+def test_the_coordinator_answers_and_the_author_reads_it(api_client, thread, member, coordinator):
     api_client.force_authenticate(coordinator)
     inbox = api_client.get(API).json()["results"]
     assert [t["id"] for t in inbox] == [thread.pk]
@@ -165,9 +165,7 @@ def test_the_unanswered_count_is_cached(thread, django_assert_max_num_queries):
 def test_median_first_answer_over_90_days(member, coordinator):
     now = timezone.now()
     for minutes, days_ago in ((10, 1), (30, 2), (50, 3), (1000, 120)):
-        t = CoordinatorThread.objects.create(
-            author=member, subject="s", last_message_at=now
-        )
+        t = CoordinatorThread.objects.create(author=member, subject="s", last_message_at=now)
         opened = now - datetime.timedelta(days=days_ago)
         CoordinatorThread.objects.filter(pk=t.pk).update(
             created_at=opened, first_answer_at=opened + datetime.timedelta(minutes=minutes)
