@@ -260,8 +260,8 @@ class SharePayment(models.TextChoices):
 
 class ShareSubscriptionStatus(models.TextChoices):
     SUBSCRIBED = "subscribed", _("Subscribed, payment due")
-    PAID = "paid", _("Paid")
-    CANCELLED = "cancelled", _("Cancelled")
+    PAID = "paid", _("Paid up")
+    CANCELLED = "cancelled", _("Subscription cancelled")
 
 
 class ShareSubscription(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import User
 from backend.core.notifications import email_user
 from backend.core.services import audit_record
+from governance import selectors
 from governance.errors import GovernanceError
 from governance.models import (
     WEIGHT_MAX,
@@ -625,16 +626,6 @@ def shares_refund(
     return refund
 
 
-def colleges_open_to(user: User | None):
-    """The colleges a person may choose when subscribing online: the active ones; the
-    pioneers' college only for who is already in it (pioneers join it on admission)."""
-    membership = Membership.objects.filter(user=user).first() if user else None
-    qs = College.objects.filter(is_active=True)
-    if membership and membership.status in (MembershipStatus.MEMBER, MembershipStatus.CANDIDATE):
-        return qs.filter(pk=membership.college_id)
-    return qs.filter(is_pioneers=False)
-
-
 def _subscription_refused(message: str, code: str, field: str) -> GovernanceError:
     return GovernanceError(message, code=code, status_code=400, errors={field: [message]})
 
@@ -663,7 +654,7 @@ def share_subscription_start(
             "over_cap",
             "shares",
         )
-    if college is None or not colleges_open_to(user).filter(pk=college.pk).exists():
+    if college is None or not selectors.colleges_open_to(user).filter(pk=college.pk).exists():
         raise _subscription_refused(
             _("This college is not open to you."), "college_not_open", "college"
         )
@@ -715,6 +706,12 @@ def share_subscription_checkout_save(
         locked.stripe_session_id = session_id
         locked.checkout_url = url
         locked.save(update_fields=["stripe_session_id", "checkout_url"])
+        audit_record(
+            actor=None,
+            action="shares.checkout_open",
+            target=locked,
+            data={"session": session_id},
+        )
     return locked
 
 

@@ -361,7 +361,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     """« Souscrire à la SCIC »: N shares, a college, card or bank transfer."""
     coop = CooperativeSettings.load()
     card = card_payment_enabled()
-    colleges = services.colleges_open_to(request.user)
+    colleges = selectors.colleges_open_to(request.user)
     form = forms.SubscribeForm(
         request.POST or None, colleges=colleges, card_enabled=card, max_shares=coop.max_shares
     )

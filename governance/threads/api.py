@@ -37,7 +37,7 @@ class MessageOutput(serializers.Serializer):
 class ThreadOutput(serializers.Serializer):
     id = serializers.IntegerField()
     subject = serializers.CharField()
-    status = serializers.ChoiceField(choices=ThreadStatus.values)
+    status = serializers.CharField(help_text="open | answered | closed")
     author = serializers.CharField(source="author.display_name")
     created_at = serializers.DateTimeField()
     last_message_at = serializers.DateTimeField()

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 
 from governance.models import ShareSubscription
 from governance.services import share_subscription_checkout_save, share_subscription_pay_card
-from governance.shares_checkout import CardCheckoutProvider, card_checkout_register
 from marketplace.errors import MarketplaceError
-from marketplace.services.stripe_checkout import checkout_session_create, stripe_enabled
+from marketplace.services.stripe_checkout import checkout_session_create
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +74,4 @@ def share_subscription_id_of(obj: dict) -> int | None:
     return None
 
 
-def register() -> None:
-    card_checkout_register(CardCheckoutProvider(enabled=stripe_enabled, start=share_checkout_start))
-
-
-__all__ = ["register", "share_subscription_id_of", "share_subscription_pay_card"]
+__all__ = ["share_checkout_start", "share_subscription_id_of", "share_subscription_pay_card"]

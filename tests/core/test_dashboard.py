@@ -27,6 +27,7 @@ def test_every_app_registers_its_panels_in_order():
     codes = [panel.code for panel in dashboard_panels_all()]
     assert codes == [
         "membership",
+        "coordinator_door",
         "hours",
         "votes",
         "exchanges",

@@ -115,7 +115,7 @@ def test_a_newcomer_subscribes_one_share_by_card_and_the_duty_turns_green(
 
     # Back on Terreau the signed webhook has already paid the share
     expect(visitor.get_by_role("heading", level=1)).to_have_text(t("Subscribe to the cooperative"))
-    expect(visitor.get_by_test_id("subscription-status")).to_have_text(t("Paid"))
+    expect(visitor.get_by_test_id("subscription-status")).to_have_text(t("Paid up"))
     subscription = ShareSubscription.objects.get()
     assert subscription.paid_on is not None
     assert subscription.membership.shares_held == 1
