@@ -22,6 +22,7 @@ class CooperativeSettingsAdmin(admin.ModelAdmin):
         "legal_form",
         "share_nominal_cents",
         "min_shares",
+        "max_shares",
         "profile_freshness_months",
         "assembly_notice_days",
     ]
@@ -70,9 +71,12 @@ class ShareSubscriptionInline(admin.TabularInline):
         "unit_value_cents",
         "subscribed_on",
         "paid_on",
+        "payment_method",
+        "cancelled_on",
         "payment_reference",
         "created_by",
     ]
+    exclude = ["checkout_url", "stripe_session_id"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
@@ -144,4 +148,5 @@ class ShareRefundAdmin(admin.ModelAdmin):
         return False
 
 
+from governance.threads import admin as _threads_admin  # noqa: E402,F401
 from governance.votes import admin as _votes_admin  # noqa: E402,F401

@@ -9,10 +9,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.roles import user_is_coordinator
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
 from governance import selectors, services
 from governance.duties import duty_states, in_good_standing
-from governance.models import College, MembershipKind, MembershipStatus
+from governance.models import (
+    College,
+    MembershipKind,
+    MembershipStatus,
+    SharePayment,
+)
+from governance.shares_checkout import card_checkout_start, card_payment_enabled
 
 
 class IsCoordinator(BasePermission):
@@ -299,3 +306,77 @@ class MemberDutiesApi(APIView):
                 "duties": _duties(membership),
             }
         )
+
+
+# ---------------------------------------------------------------- subscribing online
+
+
+class ShareSubscriptionCreateApi(APIView):
+    """Subscribe capital shares online: by card (pay at ``checkout_url``) or by bank
+    transfer (the coordinator records it; ``checkout_url`` is null). A newcomer becomes
+    a candidate in the chosen college, which the coordinator approves."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(serializers.Serializer):
+        shares = serializers.IntegerField()
+        college = serializers.SlugField()
+        payment = serializers.ChoiceField(choices=["stripe", "transfer"])
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField(help_text="subscribed | paid | cancelled")
+        checkout_url = serializers.URLField(allow_null=True)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OutputSerializer},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
+    def post(self, request: Request) -> Response:
+        return idempotent_response(
+            request, scope="governance.share_subscription", run=lambda: self._create(request)
+        )
+
+    def _create(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if values["payment"] == SharePayment.STRIPE and not card_payment_enabled():
+            raise serializers.ValidationError(
+                {"payment": [_("Card payments are off: choose the bank transfer.")]}
+            )
+        subscription = services.share_subscription_start(
+            user=request.user,
+            shares=values["shares"],
+            college=College.objects.filter(slug=values["college"]).first(),
+            payment=values["payment"],
+        )
+        if subscription.payment_method == SharePayment.STRIPE:
+            subscription = card_checkout_start(subscription)
+        return Response(
+            {
+                "id": subscription.pk,
+                "status": subscription.status,
+                "checkout_url": subscription.checkout_url or None,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# ---------------------------------------------------------------- the federation
+
+
+class FederationApi(APIView):
+    """How the cooperative works, from live data (the page « Fonctionnement »): colleges
+    and weights, rights and duties, admission criteria, ranking formula, selection rule,
+    representative, coordinators, funds, assemblies of the last 12 months, the median
+    time of the coordinator's first answer."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        from governance.federation import federation_overview
+
+        return Response(federation_overview())

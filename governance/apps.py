@@ -25,6 +25,11 @@ class GovernanceConfig(AppConfig):
 
         menu_audience_register("member", is_active_member)
 
+        from backend.core.navigation import menu_badge_register
+        from governance.threads.selectors import unanswered_count
+
+        menu_badge_register("governance:threads", unanswered_count)
+
         from backend.accounts.privacy import privacy_section_register
         from governance.privacy import SECTION as PRIVACY_SECTION
 

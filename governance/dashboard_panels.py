@@ -39,7 +39,31 @@ def assemblies_panel(user) -> dict | None:
     return {"assemblies": assemblies[:PANEL_LIMIT], "more": len(assemblies) > PANEL_LIMIT}
 
 
+def door_panel(user) -> dict | None:
+    """The jardinier's door: my latest conversations (the coordinator: the inbox)."""
+    from backend.accounts.roles import user_is_coordinator
+    from governance.threads.selectors import thread_list_for, thread_may_write
+
+    if not thread_may_write(user):
+        return None
+    threads = list(thread_list_for(user)[: PANEL_LIMIT + 1])
+    return {
+        "threads": threads[:PANEL_LIMIT],
+        "more": len(threads) > PANEL_LIMIT,
+        "inbox": user_is_coordinator(user),
+    }
+
+
 def register() -> None:
+    dashboard_panel_register(
+        DashboardPanel(
+            code="coordinator_door",
+            title=_("The jardinier's door"),
+            template="governance/dashboard/_door.html",
+            context=door_panel,
+            position=20,
+        )
+    )
     dashboard_panel_register(
         DashboardPanel(
             code="membership",

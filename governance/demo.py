@@ -131,7 +131,33 @@ def seed(*, stdout) -> None:
             college=College.objects.get(slug="beneficiaires"),
             motivation="Je porte un jardin partagé à Briançon.",
         )
+    _seed_threads(coordinator)
     members = Membership.objects.filter(status=MembershipStatus.MEMBER).count()
     stdout.write(
         f"Governance: {members} members ({created} new), {College.objects.count()} colleges."
+    )
+
+
+def _seed_threads(coordinator) -> None:
+    """Two conversations at the jardinier's door: one answered, one awaiting."""
+    from governance.threads.models import CoordinatorThread
+    from governance.threads.services import thread_open, thread_reply
+
+    ines = User.objects.filter(email="ines.pionniere@terreau.coop").first()
+    if ines is None or coordinator is None or CoordinatorThread.objects.exists():
+        return
+    answered = thread_open(
+        author=ines,
+        subject="Comment proposer mon atelier de réparation ?",
+        body="Bonjour, je voudrais proposer un atelier vélo pour le quartier. Par où commencer ?",
+    )
+    thread_reply(
+        actor=coordinator,
+        thread=answered,
+        body="Bonjour Inès, déposez-le depuis « Proposer un projet » : je le relis sous une semaine.",
+    )
+    thread_open(
+        author=ines,
+        subject="Payer ma part par virement",
+        body="Quelle référence dois-je indiquer sur mon virement ?",
     )

@@ -47,8 +47,28 @@ def _not_applicable(_settings: CooperativeSettings) -> object:
     return Value(None, output_field=BooleanField())
 
 
-def _shares_paid(coop: CooperativeSettings) -> object:
-    return Q(shares_held__gte=coop.min_shares)
+def _shares_subscribed(coop: CooperativeSettings) -> object:
+    """« Souscrire au minimum une part »: paid shares plus shares subscribed and not yet
+    paid (shown as due) reach the minimum."""
+    from django.db.models import F, IntegerField, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+    from django.db.models.lookups import GreaterThanOrEqual
+
+    from governance.models import ShareSubscription
+
+    unpaid = (
+        ShareSubscription.objects.filter(
+            membership=OuterRef("pk"), paid_on__isnull=True, cancelled_on__isnull=True
+        )
+        .order_by()
+        .values("membership")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return GreaterThanOrEqual(
+        F("shares_held") + Coalesce(Subquery(unpaid, output_field=IntegerField()), 0),
+        coop.min_shares,
+    )
 
 
 def _charter_accepted(_coop: CooperativeSettings) -> object:
@@ -65,9 +85,10 @@ def _charter_accepted(_coop: CooperativeSettings) -> object:
 duty_register(
     Duty(
         code="shares",
-        label=_("Hold at least the minimum number of paid shares"),
-        next_step=_("Subscribe and pay your capital share(s): contact the coordinator."),
-        expression=_shares_paid,
+        label=_("Subscribe at least the minimum number of shares"),
+        next_step=_("Subscribe your capital share(s) online, by card or by bank transfer."),
+        expression=_shares_subscribed,
+        url_name="governance:subscribe",
     )
 )
 duty_register(

@@ -138,3 +138,30 @@ class RefundForm(forms.Form):
         label=_("Refunded on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reference = forms.CharField(label=_("Reference"), required=False, max_length=120)
+
+
+class SubscribeForm(forms.Form):
+    shares = forms.IntegerField(label=_("Number of shares"), min_value=1, initial=1)
+    college = forms.ModelChoiceField(
+        label=_("College"), queryset=College.objects.none(), to_field_name="slug"
+    )
+    payment = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[("stripe", _("By card")), ("transfer", _("By bank transfer"))],
+        widget=forms.RadioSelect,
+        initial="stripe",
+    )
+
+    def __init__(self, *args, colleges=None, card_enabled=True, max_shares=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["college"].queryset = (
+            colleges if colleges is not None else College.objects.none()
+        )
+        if max_shares:
+            self.fields["shares"].max_value = max_shares
+            self.fields["shares"].widget.attrs["max"] = max_shares
+        if not card_enabled:
+            self.fields["payment"].choices = [("transfer", _("By bank transfer"))]
+            self.fields["payment"].initial = "transfer"
+        if colleges is not None and colleges.count() == 1:
+            self.fields["college"].initial = colleges.first()

@@ -33,6 +33,12 @@ class CooperativeSettings(models.Model):
     min_shares = models.PositiveIntegerField(
         _("minimum shares per member"), default=1, validators=[MinValueValidator(1)]
     )
+    max_shares = models.PositiveIntegerField(
+        _("maximum shares per member (statutory cap)"),
+        default=100,
+        validators=[MinValueValidator(1)],
+        help_text=_("A subscription online may not take a member above this number of shares."),
+    )
     profile_freshness_months = models.PositiveSmallIntegerField(
         _("profile freshness period (months)"),
         default=12,
@@ -246,8 +252,23 @@ class MembershipEvent(models.Model):
         return f"{self.get_kind_display()}: {self.from_value} → {self.to_value}"
 
 
+class SharePayment(models.TextChoices):
+    RECORDED = "recorded", _("Recorded by the coordinator")
+    STRIPE = "stripe", _("Card (Stripe Checkout)")
+    TRANSFER = "transfer", _("Bank transfer")
+
+
+class ShareSubscriptionStatus(models.TextChoices):
+    SUBSCRIBED = "subscribed", _("Subscribed, payment due")
+    PAID = "paid", _("Paid up")
+    CANCELLED = "cancelled", _("Subscription cancelled")
+
+
 class ShareSubscription(models.Model):
-    """Capital shares subscribed by a member, at the nominal value of the day."""
+    """Capital shares subscribed by a member, at the nominal value of the day.
+
+    Subscribed and paid are recorded separately: ``paid_on`` stays empty until the
+    money arrives (Stripe's webhook, or the coordinator recording a bank transfer)."""
 
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, related_name="subscriptions"
@@ -257,6 +278,14 @@ class ShareSubscription(models.Model):
     subscribed_on = models.DateField(_("subscribed on"))
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     payment_reference = models.CharField(_("payment reference"), max_length=120, blank=True)
+    payment_method = models.CharField(
+        _("payment"), max_length=10, choices=SharePayment.choices, default=SharePayment.RECORDED
+    )
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    checkout_url = models.URLField(_("checkout URL"), max_length=1000, blank=True)
+    stripe_session_id = models.CharField(
+        _("Stripe Checkout Session"), max_length=255, blank=True, db_index=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -277,6 +306,10 @@ class ShareSubscription(models.Model):
                 condition=Q(paid_on__isnull=True) | Q(paid_on__gte=F("subscribed_on")),
                 name="subscription_paid_after_subscribed",
             ),
+            models.CheckConstraint(
+                condition=Q(paid_on__isnull=True) | Q(cancelled_on__isnull=True),
+                name="subscription_paid_or_cancelled",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -285,6 +318,17 @@ class ShareSubscription(models.Model):
     @property
     def amount_cents(self) -> int:
         return self.quantity * self.unit_value_cents
+
+    @property
+    def status(self) -> str:
+        if self.paid_on is not None:
+            return ShareSubscriptionStatus.PAID
+        if self.cancelled_on is not None:
+            return ShareSubscriptionStatus.CANCELLED
+        return ShareSubscriptionStatus.SUBSCRIBED
+
+    def get_status_display(self) -> str:
+        return str(ShareSubscriptionStatus(self.status).label)
 
 
 class ShareRefund(models.Model):
@@ -378,4 +422,5 @@ from governance.assemblies.models import (  # noqa: E402, F401
     Resolution,
     ResolutionVote,
 )
+from governance.threads.models import CoordinatorThread, ThreadMessage  # noqa: E402, F401
 from governance.votes.models import *  # noqa: E402,F403

@@ -178,3 +178,25 @@ def capital_total_cents() -> dict[str, int]:
         "unpaid_cents": subscribed - paid,
         "capital_cents": paid - refunded,
     }
+
+
+def shares_due(membership) -> int:
+    """Shares subscribed and not yet paid (nor cancelled): shown as due."""
+    from django.db.models import Sum
+
+    return (
+        membership.subscriptions.filter(paid_on__isnull=True, cancelled_on__isnull=True).aggregate(
+            total=Sum("quantity")
+        )["total"]
+        or 0
+    )
+
+
+def colleges_open_to(user: object):
+    """The colleges a person may choose when subscribing online: the active ones; the
+    pioneers' college only for who is already in it (pioneers join it on admission)."""
+    membership = Membership.objects.filter(user=user).first() if user else None
+    qs = College.objects.filter(is_active=True)
+    if membership and membership.status in (MembershipStatus.MEMBER, MembershipStatus.CANDIDATE):
+        return qs.filter(pk=membership.college_id)
+    return qs.filter(is_pioneers=False)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from backend.accounts.models import User
 from backend.core.notifications import email_user
 from backend.core.services import audit_record
+from governance import selectors
 from governance.errors import GovernanceError
 from governance.models import (
     WEIGHT_MAX,
@@ -29,6 +30,7 @@ from governance.models import (
     MembershipEvent,
     MembershipKind,
     MembershipStatus,
+    SharePayment,
     ShareRefund,
     ShareSubscription,
 )
@@ -542,7 +544,7 @@ def shares_subscribe(
 @transaction.atomic
 def shares_mark_paid(
     *,
-    actor: User,
+    actor: User | None,
     subscription: ShareSubscription,
     paid_on: datetime.date | None = None,
     payment_reference: str = "",
@@ -552,6 +554,10 @@ def shares_mark_paid(
     subscription = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.paid_on is not None:
         return subscription  # paying twice changes nothing: safe to retry
+    if subscription.cancelled_on is not None:
+        raise GovernanceError(
+            _("This subscription was cancelled."), code="subscription_cancelled", status_code=409
+        )
     paid_on = paid_on or timezone.localdate()
     if paid_on < subscription.subscribed_on:
         raise GovernanceError(
@@ -618,6 +624,145 @@ def shares_refund(
         },
     )
     return refund
+
+
+def _subscription_refused(message: str, code: str, field: str) -> GovernanceError:
+    return GovernanceError(message, code=code, status_code=400, errors={field: [message]})
+
+
+@transaction.atomic
+def share_subscription_start(
+    *, user: User, shares, college: College | None, payment: str
+) -> ShareSubscription:
+    """Someone signed in subscribes ``shares`` shares online, paid by card or transfer.
+
+    A newcomer becomes a candidate in the college they chose (the coordinator approves
+    it); a member subscribes in their own college. Everything is checked before the first
+    write, so a refused subscription writes nothing."""
+    if isinstance(shares, bool) or not isinstance(shares, int) or shares < 1:
+        raise _subscription_refused(
+            _("The number of shares is a whole number of at least 1."), "invalid_quantity", "shares"
+        )
+    if payment not in (SharePayment.STRIPE, SharePayment.TRANSFER):
+        raise _subscription_refused(
+            _("Choose card or bank transfer."), "invalid_payment", "payment"
+        )
+    coop = CooperativeSettings.load()
+    if shares > coop.max_shares:
+        raise _subscription_refused(
+            _("The statutes allow at most %(cap)d shares per member.") % {"cap": coop.max_shares},
+            "over_cap",
+            "shares",
+        )
+    if college is None or not selectors.colleges_open_to(user).filter(pk=college.pk).exists():
+        raise _subscription_refused(
+            _("This college is not open to you."), "college_not_open", "college"
+        )
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None or membership.status not in (
+        MembershipStatus.MEMBER,
+        MembershipStatus.CANDIDATE,
+    ):
+        membership = membership_apply(user=user, college=college)
+    membership = _lock(membership)
+    pending = sum(
+        membership.subscriptions.filter(
+            paid_on__isnull=True, cancelled_on__isnull=True
+        ).values_list("quantity", flat=True)
+    )
+    if membership.shares_held + pending + shares > coop.max_shares:
+        raise _subscription_refused(
+            _(
+                "The statutes allow at most %(cap)d shares per member; you hold or have "
+                "subscribed %(held)d."
+            )
+            % {"cap": coop.max_shares, "held": membership.shares_held + pending},
+            "over_cap",
+            "shares",
+        )
+    subscription = ShareSubscription.objects.create(
+        membership=membership,
+        quantity=shares,
+        unit_value_cents=coop.share_nominal_cents,
+        subscribed_on=timezone.localdate(),
+        payment_method=payment,
+        created_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="shares.subscribe_online",
+        target=subscription,
+        data={"membership": membership.pk, "quantity": shares, "payment": payment},
+    )
+    return subscription
+
+
+@transaction.atomic
+def share_subscription_checkout_save(
+    *, subscription: ShareSubscription, session_id: str, url: str
+) -> ShareSubscription:
+    locked = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if not locked.stripe_session_id:
+        locked.stripe_session_id = session_id
+        locked.checkout_url = url
+        locked.save(update_fields=["stripe_session_id", "checkout_url"])
+        audit_record(
+            actor=None,
+            action="shares.checkout_open",
+            target=locked,
+            data={"session": session_id},
+        )
+    return locked
+
+
+@transaction.atomic
+def share_subscription_pay_card(
+    *,
+    subscription_id: int,
+    session_id: str,
+    amount_cents: int,
+    paid_on: datetime.date,
+    reference: str,
+) -> bool:
+    """Stripe says a subscription's session is paid: mark it paid once. Returns whether
+    anything changed (a replay, another session or a wrong amount changes nothing)."""
+    found = ShareSubscription.objects.filter(pk=subscription_id).first()
+    if found is None:
+        return False
+    _lock(found.membership)
+    subscription = ShareSubscription.objects.select_for_update().get(pk=found.pk)
+    if (
+        subscription.payment_method != SharePayment.STRIPE
+        or (subscription.stripe_session_id and subscription.stripe_session_id != session_id)
+        or amount_cents != subscription.amount_cents
+        or subscription.paid_on is not None
+        or subscription.cancelled_on is not None
+    ):
+        return False
+    shares_mark_paid(
+        actor=None,
+        subscription=subscription,
+        paid_on=max(paid_on, subscription.subscribed_on),
+        payment_reference=reference,
+    )
+    return True
+
+
+@transaction.atomic
+def share_subscription_cancel(*, actor: User, subscription: ShareSubscription) -> ShareSubscription:
+    _lock(subscription.membership)
+    subscription = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.paid_on is not None:
+        raise GovernanceError(
+            _("A paid subscription cannot be cancelled; refund the shares instead."),
+            code="already_paid",
+            status_code=409,
+        )
+    if subscription.cancelled_on is None:
+        subscription.cancelled_on = timezone.localdate()
+        subscription.save(update_fields=["cancelled_on"])
+        audit_record(actor=actor, action="shares.cancel", target=subscription)
+    return subscription
 
 
 # ---------------------------------------------------------------- charter

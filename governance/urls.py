@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from governance import views
 from governance.assemblies import views as assemblies
+from governance.threads import views as threads
 
 app_name = "governance"
 
@@ -10,6 +11,13 @@ urlpatterns = [
     path("adhesion/", views.apply, name="apply"),
     path("colleges/", views.colleges, name="colleges"),
     path("charte/", views.charter, name="charter"),
+    path("souscrire/", views.subscribe, name="subscribe"),
+    path("fonctionnement/", views.federation, name="federation"),
+    path("jardinier/", threads.thread_list, name="threads"),
+    path("jardinier/nouveau/", threads.thread_create, name="thread_create"),
+    path("jardinier/<int:pk>/", threads.thread_detail, name="thread_detail"),
+    path("jardinier/<int:pk>/fermer/", threads.thread_close, name="thread_close"),
+    path("jardinier/pieces/<int:pk>/", threads.thread_attachment, name="thread_attachment"),
     path("gestion/", views.member_list, name="members"),
     path("gestion/nouveau/", views.member_create, name="member_create"),
     path("gestion/registre/", views.capital_register, name="register"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.decorators import coordinator_required
+from backend.core.errors import ApplicationError
 from governance import forms, selectors, services
 from governance.duties import duty_states, in_good_standing
 from governance.errors import GovernanceError
@@ -17,8 +18,10 @@ from governance.models import (
     CooperativeSettings,
     Membership,
     MembershipStatus,
+    SharePayment,
     ShareSubscription,
 )
+from governance.shares_checkout import card_checkout_start, card_payment_enabled
 
 
 # The rights of seed 002 (« Les droits des pionniers »).
@@ -45,6 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "membership": membership,
             "states": states,
             "good_standing": membership is not None and in_good_standing(membership),
+            "shares_due": selectors.shares_due(membership) if membership else 0,
             "rights": _rights(),
             "coop": CooperativeSettings.load(),
         },
@@ -344,5 +348,82 @@ def capital_register(request: HttpRequest) -> HttpResponse:
             "capital": selectors.capital_total_cents(),
             "coop": CooperativeSettings.load(),
             "today": timezone.localdate(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- subscribing online
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    """« Souscrire à la SCIC »: N shares, a college, card or bank transfer."""
+    coop = CooperativeSettings.load()
+    card = card_payment_enabled()
+    colleges = selectors.colleges_open_to(request.user)
+    form = forms.SubscribeForm(
+        request.POST or None, colleges=colleges, card_enabled=card, max_shares=coop.max_shares
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscription = services.share_subscription_start(
+                user=request.user,
+                shares=data["shares"],
+                college=data["college"],
+                payment=data["payment"],
+            )
+            if subscription.payment_method == SharePayment.STRIPE:
+                subscription = card_checkout_start(subscription)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if subscription.checkout_url:
+                return redirect(subscription.checkout_url)
+            messages.success(
+                request,
+                _("Your subscription is recorded. Pay it by bank transfer (see below)."),
+            )
+            return redirect("governance:subscribe")
+    membership = selectors.membership_of(request.user)
+    return render(
+        request,
+        "governance/subscribe.html",
+        {
+            "form": form,
+            "coop": coop,
+            "membership": membership,
+            "subscriptions": (
+                membership.subscriptions.order_by("-subscribed_on", "-id")[:20]
+                if membership
+                else []
+            ),
+            "paid_notice": request.GET.get("paid"),
+            "cancelled_notice": request.GET.get("cancelled"),
+        },
+    )
+
+
+# ---------------------------------------------------------------- the federation
+
+
+def federation(request: HttpRequest) -> HttpResponse:
+    """« Fonctionnement de la fédération », from live data (also GET /api/v1/federation/)."""
+    from backend.accounts.roles import user_is_coordinator
+    from governance.federation import federation_overview, federation_sections_all
+
+    data = federation_overview()
+    sections = [
+        {"code": s.code, "title": s.title, "template": s.template, "data": data[s.code]}
+        for s in federation_sections_all()
+    ]
+    return render(
+        request,
+        "governance/federation.html",
+        {
+            "data": data,
+            "sections": sections,
+            "is_coordinator": user_is_coordinator(request.user),
         },
     )

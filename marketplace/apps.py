@@ -12,7 +12,18 @@ class MarketplaceConfig(AppConfig):
 
         followup_provider_register(project_followup_figures)
 
+        from governance.shares_checkout import CardCheckoutProvider, card_checkout_register
         from marketplace import dashboard_panels
+        from marketplace.services.share_payments import share_checkout_start
+        from marketplace.services.stripe_checkout import stripe_enabled
+
+        card_checkout_register(
+            CardCheckoutProvider(enabled=stripe_enabled, start=share_checkout_start)
+        )
+
+        from marketplace import federation
+
+        federation.register()
 
         dashboard_panels.register()
 

@@ -7,6 +7,9 @@ class PioneersConfig(AppConfig):
     verbose_name = _("Pioneers")
 
     def ready(self) -> None:
+        from pioneers import federation
+
+        federation.register()
         from governance.duties import duty_register
         from pioneers.duties import PROFILE_DUTY
 

@@ -7,6 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
+        from projects import federation
+
+        federation.register()
         from projects import dashboard_panels
 
         dashboard_panels.register()

@@ -17,6 +17,7 @@ from django.db import connections, models, router, transaction
 
 # Model labels, in the order their rows may be locked within one transaction.
 LOCK_ORDER: tuple[str, ...] = (
+    "governance.CoordinatorThread",
     # events (after projects' models): the event row serialises its seats and waiting list
     "events.Event",
 )

@@ -26,6 +26,16 @@ Audience = str
 _AUDIENCE_CHECKS: dict[str, Callable[[Any], bool]] = {}
 
 
+_BADGES: dict[str, Callable[[], int]] = {}
+
+
+def menu_badge_register(url_name: str, count: Callable[[], int]) -> None:
+    """A number shown to coordinators next to a menu item (e.g. messages awaiting an
+    answer). Asked only when the item is shown to a coordinator, so it must be cheap:
+    cached, or one indexed COUNT."""
+    _BADGES[url_name] = count
+
+
 def menu_audience_register(audience: str, check: Callable[[Any], bool]) -> None:
     """Let an app decide who belongs to an audience (items of an audience nobody
     registered stay hidden)."""
@@ -150,6 +160,7 @@ MENU: tuple[MenuSection, ...] = (
                 "signed_in",
                 also=("governance:assembly_*", "governance:resolution_*"),
             ),
+            MenuItem(_("How it works"), "governance:federation"),
             MenuItem(_("My rights and duties"), "governance:dashboard", "signed_in"),
             MenuItem(
                 _("Calendar"),
@@ -157,6 +168,13 @@ MENU: tuple[MenuSection, ...] = (
                 also=("events:detail", "events:create", "events:edit", "events:close"),
             ),
             MenuItem(_("My private calendar"), "events:calendar", "signed_in"),
+            MenuItem(_("Subscribe shares"), "governance:subscribe", "signed_in"),
+            MenuItem(
+                _("The jardinier's door"),
+                "governance:threads",
+                "signed_in",
+                also=("governance:thread_*",),
+            ),
             MenuItem(_("Funds"), "marketplace:funds"),
             MenuItem(
                 _("Members"),
@@ -227,6 +245,7 @@ class Link:
     label: str | Promise
     url: str
     current: bool
+    badge: int | None = None
 
 
 @dataclass(frozen=True)
@@ -265,7 +284,8 @@ def main_menu(
             ):
                 continue
             current = view_name == item.url_name or _matches(view_name, item.also)
-            items.append(Link(item.label, reverse(item.url_name), current))
+            badge = _BADGES[item.url_name]() if coordinator and item.url_name in _BADGES else None
+            items.append(Link(item.label, reverse(item.url_name), current, badge or None))
         sections.append(
             SectionLink(
                 code=section.code,

@@ -30,6 +30,10 @@ from marketplace.services.contributions import (
     contribution_refund_apply,
     contribution_status_advance,
 )
+from marketplace.services.share_payments import (
+    share_subscription_id_of,
+    share_subscription_pay_card,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +218,34 @@ _SESSION_HANDLERS = {
 HANDLED_EVENT_TYPES = (*_SESSION_HANDLERS, "charge.refunded")
 
 
+def _on_share_session(record: StripeEvent, session: dict, event: dict, pk: int) -> StripeEvent:
+    """Capital shares paid by card: governance's register records the payment once."""
+    amount = _as_int(session.get("amount_total"))
+    changed = False
+    if (
+        session.get("payment_status") == "paid"
+        and amount
+        and str(session.get("currency", "")).lower() == "eur"
+        and isinstance(session.get("id"), str)
+    ):
+        changed = share_subscription_pay_card(
+            subscription_id=pk,
+            session_id=session["id"],
+            amount_cents=amount,
+            paid_on=_event_day(event),
+            reference=str(session.get("payment_intent") or session["id"]),
+        )
+    record.outcome = StripeEvent.Outcome.APPLIED if changed else StripeEvent.Outcome.NO_CHANGE
+    record.save(update_fields=["outcome"])
+    audit_record(
+        actor=None,
+        action="stripe.event",
+        target=record,
+        data={"type": event["type"], "outcome": record.outcome, "share_subscription": pk},
+    )
+    return record
+
+
 @transaction.atomic
 def stripe_event_process(*, event: dict) -> tuple[StripeEvent, bool]:
     """Apply a verified event. Returns ``(record, replayed)``; a replay changes nothing."""
@@ -231,6 +263,12 @@ def stripe_event_process(*, event: dict) -> tuple[StripeEvent, bool]:
         return StripeEvent.objects.get(event_id=event["id"]), True
     obj = event["data"]["object"]
     kind = event["type"]
+    share_subscription_id = share_subscription_id_of(obj)
+    if share_subscription_id is not None and kind in (
+        "checkout.session.completed",
+        "checkout.session.async_payment_succeeded",
+    ):
+        return _on_share_session(record, obj, event, share_subscription_id), False
     if kind in _SESSION_HANDLERS:
         contribution = _contribution_for_session(obj)
         handler = _SESSION_HANDLERS[kind]

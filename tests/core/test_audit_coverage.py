@@ -33,6 +33,7 @@ NOT_ACTIONS = {
     "stripe_client": "builds a client",
     "checkout_session_create": "calls Stripe; contribution_checkout_start records it",
     "stripe_event_verify": "checks a signature",
+    "share_subscription_id_of": "a pure function (reads an event's metadata)",
     "read_rows": "parses an uploaded file",
     "department_of": "a pure function",
     "clean_profile_fields": "validation",

@@ -5,7 +5,9 @@ from tests.e2e.conftest import PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("path", ["/", "/a-propos/", "/accounts/login/", "/accounts/signup/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/a-propos/", "/membres/fonctionnement/", "/accounts/login/", "/accounts/signup/"]
+)
 def test_public_pages_have_no_serious_accessibility_violation(
     open_page, live_server, path, assert_accessible
 ):

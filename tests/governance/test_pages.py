@@ -43,7 +43,7 @@ def test_dashboard_lists_rights_and_duties(member_client):
     html = member_client.get("/membres/").content.decode()
     assert "Mes droits et devoirs" in html
     assert "Participer au choix du projet commun" in html
-    assert "Détenir au moins le nombre minimum de parts libérées" in html
+    assert "Souscrire au minimum une part au capital" in html
 
 
 def test_dashboard_of_a_visitor_invites_to_apply(client, visitor_user):

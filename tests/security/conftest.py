@@ -127,7 +127,14 @@ def _objects(world: World) -> dict:
     """One object of each kind, owned by people of the demo (not by the roles)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from governance.models import Assembly, Membership, Resolution, Vote
+    from governance.models import (
+        Assembly,
+        CoordinatorThread,
+        Membership,
+        Resolution,
+        ThreadMessage,
+        Vote,
+    )
     from marketplace.models import Contribution, Exchange, Listing, TimeAccount, TimeTransfer
     from pioneers.models import Application, ImportJob, Pioneer
     from projects.models import Comment, Milestone, Project
@@ -167,6 +174,10 @@ def _objects(world: World) -> dict:
         "exchange_proposed": Exchange.objects.filter(status="proposed").first(),
         "content_type": ContentType.objects.get_for_model(Project),
         **_event_objects(),
+        "thread": CoordinatorThread.objects.exclude(author__in=mine).order_by("pk").first(),
+        "thread_message": ThreadMessage.objects.exclude(thread__author__in=mine)
+        .order_by("pk")
+        .first(),
     }
 
 

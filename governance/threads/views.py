@@ -1,0 +1,113 @@
+"""Pages of the jardinier's door. Someone else's thread is a 404, like a missing one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backend.accounts.roles import user_is_coordinator
+from governance.errors import GovernanceError
+from governance.threads import selectors, services
+from governance.threads.forms import ReplyForm, ThreadForm
+from governance.threads.models import ThreadStatus
+
+PAGE_SIZE = 20
+
+
+@login_required
+def thread_list(request: HttpRequest) -> HttpResponse:
+    """The coordinator's inbox (every thread, by status and age) or my own threads."""
+    status = request.GET.get("status") or None
+    if status not in (None, *ThreadStatus.values):
+        status = None
+    page = Paginator(selectors.thread_list_for(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "governance/threads/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ThreadStatus.choices,
+            "inbox": user_is_coordinator(request.user),
+            "may_write": selectors.thread_may_write(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.thread_may_write(request.user):
+        messages.error(
+            request,
+            _("Only pioneers and members of the cooperative can write to the coordinator."),
+        )
+        return redirect("governance:dashboard")
+    form = ThreadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_open(author=request.user, **form.cleaned_data)
+        except GovernanceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your message has been sent to the coordinator."))
+            return redirect("governance:thread_detail", pk=thread.pk)
+    return render(request, "governance/threads/create.html", {"form": form})
+
+
+def _thread_or_404(request: HttpRequest, pk: int):
+    thread = selectors.thread_get_for(request.user, pk)
+    if thread is None:
+        raise Http404
+    return thread
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _thread_or_404(request, pk)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.thread_reply(actor=request.user, thread=thread, **form.cleaned_data)
+        except GovernanceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Message sent."))
+            return redirect("governance:thread_detail", pk=thread.pk)
+    return render(
+        request,
+        "governance/threads/detail.html",
+        {
+            "thread": thread,
+            "thread_messages": selectors.thread_messages(thread),
+            "form": form,
+            "inbox": user_is_coordinator(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _thread_or_404(request, pk)
+    services.thread_close(actor=request.user, thread=thread)
+    messages.success(request, _("The conversation is closed."))
+    return redirect("governance:thread_detail", pk=thread.pk)
+
+
+@login_required
+def thread_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    message = selectors.message_get_for(request.user, pk)
+    if message is None or not message.attachment:
+        raise Http404
+    return FileResponse(
+        message.attachment.open("rb"),
+        as_attachment=True,
+        filename=message.attachment.name.rsplit("/", 1)[-1],
+    )
