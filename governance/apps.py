@@ -20,6 +20,10 @@ class GovernanceConfig(AppConfig):
 
         votes_digest.register()
 
+        from governance.threads import digest as threads_digest
+
+        threads_digest.register()
+
         from backend.core.navigation import menu_audience_register
         from governance.selectors import is_active_member
 

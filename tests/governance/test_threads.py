@@ -190,3 +190,23 @@ def test_lists_cost_a_bounded_number_of_queries(
         services.thread_reply(actor=coordinator, thread=thread, body=f"r{i}")
     with django_assert_max_num_queries(8):
         assert len(api_client.get(f"{API}{thread.pk}/").json()["messages"]) == 11
+
+
+def test_the_digest_lists_the_jardiniers_answers_of_the_period(thread, member, coordinator):
+    from governance.threads.digest import thread_answers_items
+
+    now = timezone.now()
+    week_ago = now - datetime.timedelta(days=7)
+    # given: only the author's own message so far
+    assert thread_answers_items(member, week_ago, now + datetime.timedelta(seconds=1)) == []
+    # when: the coordinator answers twice
+    services.thread_reply(actor=coordinator, thread=thread, body="Voici une réponse")
+    services.thread_reply(actor=coordinator, thread=thread, body="Et un complément")
+    until = timezone.now() + datetime.timedelta(seconds=1)
+    # then: one item for the thread, counting the two answers; others see nothing
+    items = thread_answers_items(member, week_ago, until)
+    assert [item.title for item in items] == ["Une question"]
+    assert "2" in items[0].note
+    assert items[0].url.endswith(f"/{thread.pk}/")
+    assert thread_answers_items(coordinator, week_ago, until) == []
+    assert thread_answers_items(member, until, until + datetime.timedelta(days=1)) == []
