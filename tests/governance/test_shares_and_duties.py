@@ -10,12 +10,12 @@ from governance import services
 from governance.duties import duty_states, in_good_standing
 from governance.errors import GovernanceError
 from governance.models import CharterAcceptance, CooperativeSettings, DutyReminder, Membership
-from governance.reminders import duty_reminders_send
 from governance.selectors import (
     capital_total_cents,
     member_get_with_duties,
     member_list_with_standing,
 )
+from governance.services import duty_reminders_send
 
 pytestmark = pytest.mark.django_db
 
