@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="voteoption",
             name="subject_id",
-            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="subject"),
+            field=models.PositiveBigIntegerField(blank=True, null=True, verbose_name="subject id"),
         ),
         migrations.RunPython(legacy_project_links_move, migrations.RunPython.noop),
         migrations.AddConstraint(

@@ -133,7 +133,7 @@ class VoteOption(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("label"), max_length=200)
     subject_kind = models.CharField(_("subject kind"), max_length=30, null=True, blank=True)
-    subject_id = models.PositiveBigIntegerField(_("subject"), null=True, blank=True)
+    subject_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
