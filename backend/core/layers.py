@@ -40,8 +40,10 @@ LABEL_PACKAGES: dict[str, str] = {"accounts": "backend", "core": "backend"}
 
 # The composition root names every app by design, as strings and never by an import:
 # the installed apps, the URL confs that mount each app's URLs, the demo loader that runs
-# each app's demo.py in this order, and the backup that lists the reference tables of the
-# whole cooperative. No other module of the left packages may name one to its right.
+# each app's demo.py in this order, the backup that lists the reference tables of the
+# whole cooperative, and the global lock order (the model labels of every app, in the
+# one order rows are locked in). No other module of the left packages may name one to
+# its right.
 COMPOSITION_ROOT: frozenset[str] = frozenset(
     {
         "backend.settings",
@@ -49,6 +51,7 @@ COMPOSITION_ROOT: frozenset[str] = frozenset(
         "backend.api.urls",
         "backend.core.management.commands.seed_demo",
         "backend.core.backup.archive",
+        "backend.core.locks",
     }
 )
 

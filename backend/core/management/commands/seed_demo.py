@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "governance.votes.demo",
     "pioneers.demo",
     "projects.demo",
+    "events.demo",
     "marketplace.demo",
 ]
 
