@@ -2,6 +2,6 @@
 production-like server and a bounded load generator. Nothing here is served in
 production: the ceiling views live in ``bench.urls``, used only by ``bench.settings``.
 
-    python manage.py seed_scale      # fill an empty database (bench.scale)
+    python -m bench.seed             # fill an empty database (bench.scale)
     make bench                       # python -m bench: measure, write the reports
 """

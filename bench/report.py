@@ -265,7 +265,7 @@ def results_markdown(results: dict) -> str:
         "## Reproduce",
         "",
         "```",
-        "python manage.py seed_scale --members 10000 --pioneers 5000 --projects 2000 \\",
+        "python -m bench.seed --members 10000 --pioneers 5000 --projects 2000 \\",
         "    --ballots 200000 --transfers 1000000 --listings 20000   # optional: make bench seeds an empty database",
         "make bench                       # BENCH_DURATION=5 BENCH_SCALE=1 BENCH_CONNECTIONS=8",
         "```",

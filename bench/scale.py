@@ -438,7 +438,8 @@ class _Seeder:
             VoteOption(
                 vote=vote,
                 position=i,
-                project_id=pid,
+                subject_kind=VoteOption.PROJECT if pid else None,
+                subject_id=pid,
                 label=projects[pid].title if pid else f"Option {i + 1}",
             )
             for i, pid in enumerate([*voted[:OPTIONS], *[None] * (OPTIONS - len(voted[:OPTIONS]))])

@@ -1,4 +1,5 @@
-"""Every write of the membership side: colleges, memberships, shares, charter, reminders."""
+"""Every write of the membership side: colleges, memberships, shares, charter, duty
+reminders."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,7 @@ from backend.accounts.models import User
 from backend.core.notifications import email_user
 from backend.core.services import audit_record
 from governance import selectors
+from governance.duties import duty_states
 from governance.errors import GovernanceError
 from governance.models import (
     WEIGHT_MAX,
@@ -26,6 +28,7 @@ from governance.models import (
     CharterAcceptance,
     College,
     CooperativeSettings,
+    DutyReminder,
     Membership,
     MembershipEvent,
     MembershipKind,
@@ -34,7 +37,7 @@ from governance.models import (
     ShareRefund,
     ShareSubscription,
 )
-from governance.selectors import college_weights_check
+from governance.selectors import college_weights_check, member_list_with_standing
 
 # ---------------------------------------------------------------- colleges
 
@@ -811,3 +814,57 @@ def charter_accept(*, membership: Membership, charter: Charter) -> CharterAccept
 def _notify(user: User, template_prefix: str, context: dict) -> None:
     """E-mail a person in their own language, once the transaction commits."""
     email_user(user=user, template_prefix=template_prefix, context=context)
+
+
+# ---------------------------------------------------------------- duty reminders
+
+REMINDER_INTERVAL = datetime.timedelta(days=30)
+
+
+def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
+    """E-mail each member the duties they have not met, at most once per duty every 30 days.
+
+    Safe to run twice, or twice at once: each member is locked while their reminders are
+    recorded, and a duty reminded within the interval is skipped. Returns the number of
+    e-mails sent. The daily Celery task ``governance.tasks.duty_reminders`` calls it.
+    """
+    now = now or timezone.now()
+    since = now - REMINDER_INTERVAL
+    recent = set(
+        DutyReminder.objects.filter(sent_at__gt=since).values_list("membership_id", "duty")
+    )
+    sent = 0
+    for membership in member_list_with_standing(status=MembershipStatus.MEMBER, standing=False):
+        unmet = [
+            status.duty
+            for status in duty_states(membership)
+            if status.state == "unmet" and (membership.pk, status.duty.code) not in recent
+        ]
+        if not unmet:
+            continue
+        with transaction.atomic():
+            Membership.objects.select_for_update().filter(pk=membership.pk).first()
+            already = set(
+                DutyReminder.objects.filter(
+                    membership=membership, sent_at__gt=since, duty__in=[d.code for d in unmet]
+                ).values_list("duty", flat=True)
+            )
+            due = [duty for duty in unmet if duty.code not in already]
+            if not due:
+                continue
+            DutyReminder.objects.bulk_create(
+                [DutyReminder(membership=membership, duty=d.code, sent_at=now) for d in due]
+            )
+            audit_record(
+                actor=None,
+                action="membership.duties_reminded",
+                target=membership,
+                data={"duties": [d.code for d in due]},
+            )
+            _notify(
+                membership.user,
+                "governance/email/duty_reminder",
+                {"membership": membership, "duties": due},
+            )
+        sent += 1
+    return sent

@@ -10,6 +10,7 @@ from projects.models import (
     RankingEntry,
     RankingSnapshot,
 )
+from projects.vote_options import project_in_a_vote
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -51,6 +52,12 @@ class ProjectAdmin(admin.ModelAdmin):
     # The status moves through the lifecycle (with its checks and e-mails), never by hand.
     readonly_fields = ["status", "concern_count", "concern_share"]
     inlines = [MilestoneInline, TransitionInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A project a vote is about stays (projects/vote_options.py).
+        if obj is not None and project_in_a_vote(obj.pk):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Comment)

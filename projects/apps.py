@@ -27,3 +27,7 @@ class ProjectsConfig(AppConfig):
         from projects.privacy import SECTION as PRIVACY_SECTION
 
         privacy_section_register(PRIVACY_SECTION)
+
+        from projects import vote_options
+
+        vote_options.register()

@@ -11,6 +11,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from backend.accounts.roles import user_is_coordinator
+from backend.accounts.services import api_token_issue, api_token_revoke
 from backend.core.errors import ApplicationError
 
 
@@ -60,7 +61,7 @@ class AuthTokenCreateApi(APIView):
                 code="email_unverified",
                 status_code=status.HTTP_403_FORBIDDEN,
             )
-        token, _created = Token.objects.get_or_create(user=user)
+        token = api_token_issue(user=user)
         return Response({"token": token.key})
 
     @extend_schema(request=None, responses={204: None})
@@ -68,7 +69,7 @@ class AuthTokenCreateApi(APIView):
         """Revoke the token used for this request (log out of the API)."""
         auth = request.auth
         if isinstance(auth, Token):
-            auth.delete()
+            api_token_revoke(token=auth)
             return Response(status=status.HTTP_204_NO_CONTENT)
         raise ApplicationError(
             _("Send the token to revoke in the Authorization header."),

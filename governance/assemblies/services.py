@@ -14,9 +14,11 @@ from governance.assemblies import selectors
 from governance.assemblies.counting import CollegeCount, count_resolution
 from governance.assemblies.models import (
     Assembly,
+    AssemblyDocument,
     AssemblyKind,
     AssemblyStatus,
     Attendance,
+    ConvocationNotice,
     Majority,
     Proxy,
     Resolution,
@@ -132,6 +134,46 @@ def assembly_convene(*, actor: User, assembly: Assembly) -> Assembly:
 
     transaction.on_commit(lambda: assembly_convocations_send.delay(assembly.pk))
     return assembly
+
+
+def assembly_convocations_send(*, assembly_id: int) -> int:
+    """E-mail the convocation to every member not yet convened: safe to run twice (the
+    Celery task after ``assembly_convene``). One transaction per member: the marker row
+    and the message go together, so a run killed midway is finished by the next."""
+    from governance.assemblies.notifications import convocation_email
+
+    assembly = Assembly.objects.get(pk=assembly_id)
+    if assembly.status == AssemblyStatus.DRAFT:
+        return 0
+    sent = 0
+    pending = selectors.assembly_members_not_convened(assembly=assembly)
+    for membership in pending.iterator(chunk_size=200):
+        try:
+            with transaction.atomic():
+                ConvocationNotice.objects.create(assembly=assembly, membership=membership)
+                convocation_email(assembly=assembly, membership=membership).send()
+        except IntegrityError:
+            continue  # another run convened this member meanwhile
+        sent += 1
+    if sent:
+        audit_record(
+            actor=None, action="assembly.convocations_sent", target=assembly, data={"sent": sent}
+        )
+    return sent
+
+
+@transaction.atomic
+def assembly_document_add(*, actor: User, assembly: Assembly, title: str, file) -> AssemblyDocument:
+    """Attach a document (checked by ``forms.DocumentForm``) to an assembly."""
+    assembly = _lock_assembly(assembly)
+    document = AssemblyDocument.objects.create(assembly=assembly, title=title, file=file)
+    audit_record(
+        actor=actor,
+        action="assembly.document_add",
+        target=assembly,
+        data={"document": document.pk, "title": title},
+    )
+    return document
 
 
 @transaction.atomic

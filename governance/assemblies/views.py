@@ -16,7 +16,6 @@ from backend.core.throttles import (
 from governance.assemblies import forms, minutes, selectors, services
 from governance.assemblies.models import (
     Assembly,
-    AssemblyDocument,
     AssemblyStatus,
     Resolution,
     ResolutionStatus,
@@ -254,7 +253,9 @@ def assembly_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "document":
             form = forms.DocumentForm(request.POST, request.FILES)
             if form.is_valid():
-                AssemblyDocument.objects.create(assembly=assembly, **form.cleaned_data)
+                services.assembly_document_add(
+                    actor=request.user, assembly=assembly, **form.cleaned_data
+                )
                 messages.success(request, _("Document added."))
             else:
                 for errors in form.errors.values():

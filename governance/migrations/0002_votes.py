@@ -110,11 +110,14 @@ def _guards_drop(apps, schema_editor) -> None:
     )
 
 
+# A vote option named its project by a foreign key to projects.Project until migration
+# 0004: the field and this migration's dependency on the projects app are gone (governance
+# sits left of projects, backend/core/layers.py). A database migrated before still has
+# the column; 0004 moves its values to (subject_kind, subject_id) and drops it.
 class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0001_membership_capital_charter'),
-        ('projects', '0001_project'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -193,7 +196,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('label', models.CharField(max_length=200, verbose_name='label')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='vote_options', to='projects.project', verbose_name='project')),
                 ('vote', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='options', to='governance.vote')),
             ],
             options={
@@ -274,10 +276,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='voteoption',
             constraint=models.UniqueConstraint(fields=('vote', 'label'), name='vote_option_label_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='voteoption',
-            constraint=models.UniqueConstraint(condition=models.Q(('project__isnull', False)), fields=('vote', 'project'), name='vote_option_project_once'),
         ),
         migrations.AddIndex(
             model_name='ballotentry',

@@ -19,7 +19,7 @@ class _ReadOnly:
 
 class VoteOptionInline(_ReadOnly, admin.TabularInline):
     model = VoteOption
-    fields = ["position", "label", "project"]
+    fields = ["position", "label", "subject_kind", "subject_id"]
     extra = 0
 
 

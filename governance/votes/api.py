@@ -79,7 +79,7 @@ def _idempotent(request: Request, scope: str, write: Callable[[], tuple[dict, in
 class OptionOutput(serializers.Serializer):
     id = serializers.IntegerField()
     label = serializers.CharField()
-    project = serializers.IntegerField(source="project_id", allow_null=True)
+    project = serializers.IntegerField(source="project_ref", allow_null=True)
     position = serializers.IntegerField()
 
 
@@ -216,7 +216,10 @@ class VoteListCreateApi(APIView):
                 title=values["title"],
                 description=values["description"],
                 method=values["method"],
-                options=[services.OptionInput(**o) for o in values["options"]],
+                options=[
+                    services.OptionInput(label=o["label"], ref=o["project"])
+                    for o in values["options"]
+                ],
                 grades=values.get("grades"),
                 opens_at=values["opens_at"],
                 closes_at=values["closes_at"],

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import College
 from governance.tally import DEFAULT_GRADES
 from governance.votes.models import VoteMethod, VoteOption
-from governance.votes.services import PROJECT_ACCEPTED_FOR_VOTE
+from governance.votes.subjects import option_provider
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -14,9 +14,11 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-def projects_accepted_for_vote():
-    project_model = VoteOption._meta.get_field("project").related_model
-    return project_model.objects.filter(status=PROJECT_ACCEPTED_FOR_VOTE).order_by("title")
+def projects_accepted_for_vote() -> list[tuple[int, str]]:
+    """(id, title) of the projects that may be put to a vote, by title (asked of the
+    "project" option provider, which the projects app registers)."""
+    provider = option_provider(VoteOption.PROJECT)
+    return [(s.ref, s.title) for s in provider.candidates()] if provider else []
 
 
 class VoteScheduleForm(forms.Form):
@@ -42,9 +44,9 @@ class VoteCreateForm(forms.Form):
         required=False,
         help_text=_("Free labels; the projects chosen below are added after them."),
     )
-    projects = forms.ModelMultipleChoiceField(
+    projects = forms.TypedMultipleChoiceField(
         label=_("Projects accepted for a vote"),
-        queryset=None,
+        coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -86,7 +88,7 @@ class VoteCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["projects"].queryset = projects_accepted_for_vote()
+        self.fields["projects"].choices = projects_accepted_for_vote()
         self.fields["colleges"].queryset = College.objects.filter(is_active=True).order_by(
             "position", "name"
         )

@@ -123,19 +123,17 @@ class Vote(TimeStampedModel):
 
 
 class VoteOption(models.Model):
-    """One choice on the ballot: a free label, or a project (its title as label)."""
+    """One choice on the ballot: a free label, or a subject of another app (a project:
+    its title as label), referred to by kind and id (``governance/votes/subjects.py``)."""
+
+    # Which app the subject belongs to, and no foreign key: governance sits left of the
+    # apps it votes on (backend/core/layers.py). Both set, or both empty.
+    PROJECT = "project"  # the kind the projects app registers (the API's `project`)
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(_("label"), max_length=200)
-    # A string reference: governance never imports the projects app (DESIGN.md).
-    project = models.ForeignKey(
-        "projects.Project",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="vote_options",
-        verbose_name=_("project"),
-    )
+    subject_kind = models.CharField(_("subject kind"), max_length=30, null=True, blank=True)
+    subject_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -146,14 +144,30 @@ class VoteOption(models.Model):
             models.UniqueConstraint(fields=["vote", "position"], name="vote_option_position"),
             models.UniqueConstraint(fields=["vote", "label"], name="vote_option_label_once"),
             models.UniqueConstraint(
-                fields=["vote", "project"],
-                condition=Q(project__isnull=False),
-                name="vote_option_project_once",
+                fields=["vote", "subject_kind", "subject_id"],
+                condition=Q(subject_id__isnull=False),
+                name="vote_option_subject_once",
             ),
+            models.CheckConstraint(
+                condition=Q(subject_kind__isnull=True, subject_id__isnull=True)
+                | Q(subject_kind__isnull=False, subject_id__isnull=False),
+                name="vote_option_subject_whole",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["subject_kind", "subject_id"], name="vote_option_subject"),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    def ref(self, kind: str) -> int | None:
+        """The subject's id when it is of this kind (e.g. ``ref("project")``), else None."""
+        return self.subject_id if self.subject_kind == kind else None
+
+    @property
+    def project_ref(self) -> int | None:
+        return self.ref(self.PROJECT)
 
 
 class Ballot(models.Model):

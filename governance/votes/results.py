@@ -46,7 +46,7 @@ def results_data(vote: Vote) -> dict:
         row = {
             "option": option.pk,
             "label": option.label,
-            "project": option.project_id,
+            "project": option.project_ref,
             **{k: v for k, v in placed.items() if k != "option"},
         }
         if vote.method == VoteMethod.MAJORITY_JUDGMENT:

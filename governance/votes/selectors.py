@@ -25,6 +25,7 @@ from governance.votes.models import (
     VoteOption,
     VoteStatus,
 )
+from governance.votes.subjects import subjects_attach
 
 _VoteColleges = Vote.colleges.through
 
@@ -103,15 +104,15 @@ def vote_list_for(*, user, status: str | None = None) -> QuerySet[Vote]:
 
 
 def vote_get(*, vote_id: int) -> Vote:
-    """One vote with its options (and their projects), colleges and result."""
-    return (
+    """One vote with its options (each with its ``subject``: a project...), colleges and
+    result: one query more per kind of subject among the options."""
+    vote = (
         Vote.objects.select_related("result")
-        .prefetch_related(
-            Prefetch("options", queryset=VoteOption.objects.select_related("project")),
-            "colleges",
-        )
+        .prefetch_related(Prefetch("options", queryset=VoteOption.objects.all()), "colleges")
         .get(pk=vote_id)
     )
+    subjects_attach(vote.options.all())
+    return vote
 
 
 def vote_has_voted(*, vote: Vote, membership: Membership | None) -> bool:

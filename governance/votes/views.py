@@ -318,7 +318,7 @@ def vote_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         options = [services.OptionInput(label=label) for label in form.option_labels()]
-        options += [services.OptionInput(project=p.pk) for p in data["projects"]]
+        options += [services.OptionInput.project(ref) for ref in data["projects"]]
         try:
             vote = services.vote_create(
                 actor=request.user,

@@ -211,6 +211,9 @@ def test_assembly_documents_refuse_hostile_files(coordinator_client, assembly, n
     html = unescape(_document(coordinator_client, assembly, name, content).content.decode())
     assert "ne correspond pas à son type" in html or "n'est pas accepté" in html
     assert not AssemblyDocument.objects.exists()
+    from backend.core.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(action="assembly.document_add").exists()
 
 
 def test_assembly_documents_refuse_an_oversized_file(coordinator_client, assembly):
@@ -224,3 +227,9 @@ def test_assembly_documents_accept_a_real_pdf_and_odt(coordinator_client, assemb
     _document(coordinator_client, assembly, "rapport.pdf", b"%PDF-1.4\n%%EOF\n")
     _document(coordinator_client, assembly, "budget.odt", odt())
     assert AssemblyDocument.objects.count() == 2
+    # Through the service: each addition is in the audit journal.
+    from backend.core.models import AuditEvent
+
+    events = AuditEvent.objects.filter(action="assembly.document_add", target_id=str(assembly.pk))
+    assert sorted(e.data["title"] for e in events) == ["Rapport", "Rapport"]
+    assert {e.actor_id for e in events} == {int(coordinator_client.session["_auth_user_id"])}

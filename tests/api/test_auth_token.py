@@ -124,3 +124,21 @@ def test_session_writes_need_csrf(member):
     client.force_login(member)
     response = client.delete("/api/v1/auth/token/")
     assert response.status_code in (400, 401, 403)
+
+
+def test_issuing_and_revoking_a_token_go_through_the_audited_service(api_client, user_factory):
+    from backend.core.models import AuditEvent
+
+    user = user_factory(email="api@example.org")
+    body = {"email": "api@example.org", "password": PASSWORD}
+    token = api_client.post("/api/v1/auth/token/", body, format="json").json()["token"]
+    api_client.post("/api/v1/auth/token/", body, format="json")  # the same token: no event
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api_client.delete("/api/v1/auth/token/").status_code == 204
+    assert not Token.objects.exists()
+    actions = list(
+        AuditEvent.objects.filter(actor=user, action__startswith="accounts.api_token")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["accounts.api_token_issued", "accounts.api_token_revoked"]

@@ -24,7 +24,7 @@ def vote(coordinator, colleges):
         actor=coordinator,
         title="Projets communs 2026",
         method="majority_judgment",
-        options=[OptionInput(project=p.pk) for p in projects],
+        options=[OptionInput.project(p.pk) for p in projects],
         opens_at=now - datetime.timedelta(minutes=1),
         closes_at=now + datetime.timedelta(days=7),
     )

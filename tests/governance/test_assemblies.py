@@ -68,6 +68,10 @@ def test_convening_emails_every_member_an_icalendar_once(
     content = content.decode() if isinstance(content, bytes) else content
     assert "BEGIN:VEVENT" in content
     assert "Limoges" in content
+    from backend.core.models import AuditEvent
+
+    sent = AuditEvent.objects.get(action="assembly.convocations_sent", target_id=str(assembly.pk))
+    assert sent.data == {"sent": 10}
     # running the task again sends nothing more
     assert assembly_convocations_send(assembly.pk) == 0
     assert len(mail.outbox) == 10

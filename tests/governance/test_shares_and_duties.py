@@ -10,12 +10,12 @@ from governance import services
 from governance.duties import duty_states, in_good_standing
 from governance.errors import GovernanceError
 from governance.models import CharterAcceptance, CooperativeSettings, DutyReminder, Membership
-from governance.reminders import duty_reminders_send
 from governance.selectors import (
     capital_total_cents,
     member_get_with_duties,
     member_list_with_standing,
 )
+from governance.services import duty_reminders_send
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,10 @@ def test_reminders_once_per_duty_per_30_days_in_the_member_language(
         "shares",
         "charter",
     }
+    from backend.core.models import AuditEvent
+
+    reminded = AuditEvent.objects.get(action="membership.duties_reminded", target_id=str(m.pk))
+    assert sorted(reminded.data["duties"]) == ["charter", "shares"]
 
     mail.outbox.clear()
     assert duty_reminders_send(now=now + datetime.timedelta(days=29)) == 0
@@ -183,6 +187,9 @@ def test_reminders_skip_members_in_good_standing_and_former_members(
     membership_factory(status="resigned", number=None)
     assert duty_reminders_send() == 0
     assert not DutyReminder.objects.exists()
+    from backend.core.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(action="membership.duties_reminded").exists()
 
 
 def test_reminder_task_runs_the_service(coordinator, membership_factory):

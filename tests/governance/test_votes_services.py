@@ -73,7 +73,7 @@ def test_a_future_vote_is_scheduled(coordinator, colleges):
         ({"options": [OptionInput(label="Seule")]}, "option_count"),
         ({"options": [OptionInput(label="A"), OptionInput(label="a")]}, "duplicate_option"),
         ({"options": [OptionInput(label="A"), OptionInput(label=" ")]}, "option_label"),
-        ({"options": [OptionInput(label="A"), OptionInput(project=999_999)]}, "unknown_project"),
+        ({"options": [OptionInput(label="A"), OptionInput.project(999_999)]}, "unknown_project"),
         ({"grades": ["Bien"]}, "invalid_grades"),
         ({"grades": ["Bien", "Bien"]}, "invalid_grades"),
         ({"method": "approval", "grades": ["Non", "Oui"]}, "grades_not_applicable"),
@@ -135,18 +135,20 @@ def test_options_may_be_projects_accepted_for_a_vote(coordinator, colleges):
         actor=coordinator,
         title="Projets",
         method="approval",
-        options=[OptionInput(label="Libre"), OptionInput(project=accepted.pk)],
+        options=[OptionInput(label="Libre"), OptionInput.project(accepted.pk)],
         opens_at=now,
         closes_at=now + DAY,
     )
-    linked = vote.options.get(project=accepted)
+    linked = vote.options.get(subject_kind="project", subject_id=accepted.pk)
     assert linked.label == "Four à pain"
+    assert linked.project_ref == accepted.pk
+    assert vote.options.get(label="Libre").project_ref is None
     with pytest.raises(GovernanceError) as err:
         services.vote_create(
             actor=coordinator,
             title="Projets 2",
             method="approval",
-            options=[OptionInput(label="Libre"), OptionInput(project=draft.pk)],
+            options=[OptionInput(label="Libre"), OptionInput.project(draft.pk)],
             opens_at=now,
             closes_at=now + DAY,
         )

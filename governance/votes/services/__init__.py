@@ -4,7 +4,6 @@ from governance.votes.services.casting import CastReceipt, vote_cast
 from governance.votes.services.lifecycle import (
     MAX_GRADES,
     MAX_OPTIONS,
-    PROJECT_ACCEPTED_FOR_VOTE,
     OptionInput,
     vote_close,
     vote_create,
@@ -19,7 +18,6 @@ from governance.votes.services.lifecycle import (
 __all__ = [
     "MAX_GRADES",
     "MAX_OPTIONS",
-    "PROJECT_ACCEPTED_FOR_VOTE",
     "CastReceipt",
     "OptionInput",
     "vote_cast",

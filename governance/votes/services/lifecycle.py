@@ -31,17 +31,24 @@ from governance.votes.models import (
     VoteStatus,
 )
 from governance.votes.selectors import vote_electorate, votes_due
+from governance.votes.subjects import Subject, option_provider
 
-# The projects app owns this state; governance only names it (no import runs backwards).
-PROJECT_ACCEPTED_FOR_VOTE = "accepted_for_vote"
 MAX_OPTIONS = 50
 MAX_GRADES = 10
 
 
 @dataclass(frozen=True)
 class OptionInput:
+    """A free label, and/or a subject of another app: ``kind`` names its registered
+    provider (``governance/votes/subjects.py``), ``ref`` its id."""
+
     label: str = ""
-    project: int | None = None
+    ref: int | None = None
+    kind: str = VoteOption.PROJECT
+
+    @classmethod
+    def project(cls, ref: int, label: str = "") -> "OptionInput":
+        return cls(label=label, ref=ref, kind=VoteOption.PROJECT)
 
 
 def _lock(vote: Vote) -> Vote:
@@ -102,33 +109,47 @@ def _grades_clean(method: str, grades: Sequence[str] | None) -> list[str]:
 
 
 def _options_clean(options: Sequence[OptionInput]) -> list[VoteOption]:
-    project_model = VoteOption._meta.get_field("project").related_model
-    project_ids = [o.project for o in options if o.project is not None]
-    projects = project_model.objects.in_bulk(project_ids)
+    wanted: dict[str, set[int]] = {}
+    for option in options:
+        if option.ref is not None:
+            wanted.setdefault(option.kind, set()).add(option.ref)
+    found: dict[str, dict[int, Subject]] = {}
+    for kind, refs in wanted.items():
+        provider = option_provider(kind)
+        found[kind] = provider.resolve(refs) if provider else {}
     cleaned: list[VoteOption] = []
     for option in options:
-        project = None
-        if option.project is not None:
-            project = projects.get(option.project)
-            if project is None:
+        subject = None
+        if option.ref is not None:
+            provider = option_provider(option.kind)
+            subject = found[option.kind].get(option.ref)
+            if provider is None or subject is None:
+                message = (
+                    provider.unknown_message(option.ref)
+                    if provider
+                    else _("Option subject %(kind)s %(id)s does not exist.")
+                    % {"kind": option.kind, "id": option.ref}
+                )
+                raise _field_error("options", message, f"unknown_{option.kind}")
+            if not subject.eligible:
                 raise _field_error(
                     "options",
-                    _("Project %(id)s does not exist.") % {"id": option.project},
-                    "unknown_project",
+                    provider.ineligible_message(subject),
+                    f"{option.kind}_not_accepted",
                 )
-            if project.status != PROJECT_ACCEPTED_FOR_VOTE:
-                raise _field_error(
-                    "options",
-                    _("Project “%(title)s” has not been accepted for a vote.")
-                    % {"title": project.title},
-                    "project_not_accepted",
-                )
-        label = (option.label or "").strip() or (project.title if project else "")
+        label = (option.label or "").strip() or (subject.title if subject else "")
         if not label:
             raise _field_error(
                 "options", _("Each option needs a label or a project."), "option_label"
             )
-        cleaned.append(VoteOption(label=label[:200], project=project, position=len(cleaned)))
+        cleaned.append(
+            VoteOption(
+                label=label[:200],
+                subject_kind=subject.kind if subject else None,
+                subject_id=subject.ref if subject else None,
+                position=len(cleaned),
+            )
+        )
     if not 2 <= len(cleaned) <= MAX_OPTIONS:
         raise _field_error(
             "options",
@@ -138,9 +159,15 @@ def _options_clean(options: Sequence[OptionInput]) -> list[VoteOption]:
     labels = [o.label.casefold() for o in cleaned]
     if len(set(labels)) != len(labels):
         raise _field_error("options", _("Two options have the same label."), "duplicate_option")
-    chosen_projects = [o.project.pk for o in cleaned if o.project]
-    if len(set(chosen_projects)) != len(chosen_projects):
-        raise _field_error("options", _("A project is listed twice."), "duplicate_option")
+    seen: set[tuple[str, int]] = set()
+    for option in cleaned:
+        if option.subject_id is None:
+            continue
+        key = (option.subject_kind, option.subject_id)
+        if key in seen:
+            provider = option_provider(option.subject_kind)
+            raise _field_error("options", provider.duplicate_message(), "duplicate_option")
+        seen.add(key)
     return cleaned
 
 

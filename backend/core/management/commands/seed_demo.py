@@ -10,7 +10,8 @@ from django.test.utils import override_settings
 _SILENT = "django.core.mail.backends.dummy.EmailBackend"
 
 # Each app may provide ``<app>/demo.py`` with ``seed(*, stdout) -> None``; they run in
-# the dependency order of DESIGN.md so that later apps find what earlier ones made.
+# the dependency order (backend/core/layers.py) so that later apps find what earlier
+# ones made.
 DEMO_MODULES = [
     "backend.accounts.demo",
     "governance.demo",
