@@ -3,6 +3,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from backend.core.locks import lock_rows
 from governance.duties import duty_states
 from governance.models import DutyReminder, Membership, MembershipStatus
 from governance.selectors import member_list_with_standing
@@ -34,7 +35,7 @@ def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
         if not unmet:
             continue
         with transaction.atomic():
-            Membership.objects.select_for_update().filter(pk=membership.pk).first()
+            lock_rows(Membership, [membership.pk])
             already = set(
                 DutyReminder.objects.filter(
                     membership=membership, sent_at__gt=since, duty__in=[d.code for d in unmet]

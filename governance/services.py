@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row, lock_rows
 from backend.core.notifications import email_user
 from backend.core.services import audit_record
 from governance.errors import GovernanceError
@@ -166,7 +167,7 @@ def _record_event(
 def _next_membership_number() -> int:
     # The settings row is the lock that serialises number allocation.
     CooperativeSettings.load()
-    CooperativeSettings.objects.select_for_update().get(pk=1)
+    lock_row(CooperativeSettings, 1)
     return (Membership.objects.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
@@ -187,7 +188,7 @@ def membership_apply(
         raise GovernanceError(
             message, code="organisation_name_required", errors={"organisation_name": [message]}
         )
-    existing = Membership.objects.select_for_update().filter(user=user).first()
+    existing = next(iter(lock_rows(Membership.objects.filter(user=user))), None)
     if existing and existing.status in (MembershipStatus.CANDIDATE, MembershipStatus.MEMBER):
         raise GovernanceError(
             _("You already have a membership or a pending application."),
@@ -245,12 +246,7 @@ def membership_apply(
     return membership
 
 
-def _lock(membership: Membership) -> Membership:
-    return (
-        Membership.objects.select_for_update()
-        .select_related("college", "user")
-        .get(pk=membership.pk)
-    )
+_MEMBERSHIP_FULL = Membership.objects.select_related("college", "user")
 
 
 @transaction.atomic
@@ -264,7 +260,7 @@ def membership_admit(
 ) -> Membership:
     """Admit a candidate. ``notify=False`` when the caller sends its own decision e-mail
     (the pioneers' admission does)."""
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if membership.status != MembershipStatus.CANDIDATE:
         raise GovernanceError(
             _("Only a candidate can be admitted."), code="not_candidate", status_code=409
@@ -308,7 +304,7 @@ def membership_decline(*, actor: User, membership: Membership, note: str) -> Mem
     if not note.strip():
         message = _("Give the reason of the decision.")
         raise GovernanceError(message, code="note_required", errors={"note": [message]})
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if membership.status != MembershipStatus.CANDIDATE:
         raise GovernanceError(
             _("Only a candidate can be declined."), code="not_candidate", status_code=409
@@ -332,7 +328,7 @@ def membership_decline(*, actor: User, membership: Membership, note: str) -> Mem
 def membership_change_college(
     *, actor: User, membership: Membership, college: College, note: str = ""
 ) -> Membership:
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if college.pk == membership.college_id:
         raise GovernanceError(_("The member is already in this college."), code="same_college")
     if not college.is_active:
@@ -373,7 +369,7 @@ def membership_change_status(
     *, actor: User, membership: Membership, status: str, note: str = ""
 ) -> Membership:
     """Resignation, exclusion (with a reason) or reinstatement of a member."""
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if status not in _STATUS_MOVES.get(membership.status, set()):
         raise GovernanceError(
             _("A membership cannot go from %(old)s to %(new)s.")
@@ -466,7 +462,8 @@ def member_create(
         note=_("Registered by the coordinator."),
         actor=actor,
     )
-    shares_subscribe(actor=actor, membership=membership, quantity=shares)
+    # The membership was created by this transaction: no one else can hold its row.
+    _shares_subscribe_locked(actor=actor, membership=membership, quantity=shares)
     audit_record(actor=actor, action="member.create", target=membership, data={"shares": shares})
     invite_url = settings.SITE_URL + reverse(
         "account_reset_password_from_key",
@@ -506,13 +503,33 @@ def shares_subscribe(
     paid_on: datetime.date | None = None,
     payment_reference: str = "",
 ) -> ShareSubscription:
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
+    return _shares_subscribe_locked(
+        actor=actor,
+        membership=membership,
+        quantity=quantity,
+        subscribed_on=subscribed_on,
+        paid_on=paid_on,
+        payment_reference=payment_reference,
+    )
+
+
+def _shares_subscribe_locked(
+    *,
+    actor: User,
+    membership: Membership,
+    quantity: int,
+    subscribed_on: datetime.date | None = None,
+    paid_on: datetime.date | None = None,
+    payment_reference: str = "",
+) -> ShareSubscription:
+    """The caller holds the membership's row (locked, or created by its transaction)."""
     quantity = _check_quantity(quantity)
     subscribed_on = subscribed_on or timezone.localdate()
     if paid_on and paid_on < subscribed_on:
         raise GovernanceError(
             _("Shares cannot be paid before they are subscribed."), code="paid_before_subscribed"
         )
-    membership = _lock(membership)
     coop = CooperativeSettings.load()
     subscription = ShareSubscription.objects.create(
         membership=membership,
@@ -548,8 +565,8 @@ def shares_mark_paid(
     payment_reference: str = "",
 ) -> ShareSubscription:
     # Lock the member first (the order every share service follows), then the row.
-    holder = _lock(subscription.membership)
-    subscription = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
+    holder = lock_row(_MEMBERSHIP_FULL, subscription.membership_id)
+    subscription = lock_row(ShareSubscription, subscription.pk)
     if subscription.paid_on is not None:
         return subscription  # paying twice changes nothing: safe to retry
     paid_on = paid_on or timezone.localdate()
@@ -585,7 +602,7 @@ def shares_refund(
     reference: str = "",
 ) -> ShareRefund:
     quantity = _check_quantity(quantity)
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if quantity > membership.shares_held:
         raise GovernanceError(
             _("The member holds %(held)d paid share(s); %(asked)d cannot be refunded.")
@@ -628,7 +645,9 @@ def charter_publish(*, actor: User, title: str, text: str) -> Charter:
     """Publish a new version: every member's acceptance becomes due again."""
     if not title.strip() or not text.strip():
         raise GovernanceError(_("A charter needs a title and a text."), code="charter_empty")
-    top = Charter.objects.select_for_update().order_by("-version").first()
+    top = Charter.objects.order_by("-version").first()
+    if top is not None:  # the newest version's row serialises the publishers
+        top = lock_row(Charter, top.pk)
     charter = Charter.objects.create(
         version=(top.version + 1) if top else 1,
         title=title.strip(),
