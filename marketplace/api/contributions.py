@@ -367,6 +367,7 @@ class FundAllocationsApi(GenericAPIView):
                 allocated_on=values.get("allocated_on") or timezone.localdate(),
                 note=values["note"],
             )
-            return Response(_allocation_output(allocation), status=status.HTTP_201_CREATED)
+            data = FundAllocationOutputSerializer(_allocation_output(allocation)).data
+            return Response(data, status=status.HTTP_201_CREATED)
 
         return idempotent_response(request, scope="marketplace.allocation", run=run)
