@@ -19,7 +19,32 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connections, models, router, transaction
 
-# Model labels, in the order their rows may be locked within one transaction.
+# Model labels, in the order their rows may be locked within one transaction. Derived
+# from what the services lock, and in which order, when one write needs several rows:
+#
+# - accounts.User first: erasure locks the person, then each app erases its part
+#   (pioneers_erase locks the Pioneer rows); an application locks its author.
+# - pioneers.Application before governance.Membership: deciding an application locks
+#   it, then admits the person through governance (membership_apply/admit); Pioneer
+#   rows come with the applications (erasure, profile changes lock them alone).
+# - governance.Assembly → Resolution → Membership: a resolution's vote locks the
+#   assembly (it checks the voter in), the resolution, then the voter's and the
+#   represented member's memberships in primary-key order; closing an assembly closes
+#   its resolutions; attendance and proxies lock the assembly, then the memberships.
+# - governance.Vote → Ballot: a ballot holds its vote FOR SHARE (the close's FOR UPDATE
+#   waits for ballots being cast), then the ballot it replaces.
+# - governance.Membership → ShareSubscription → CooperativeSettings → Charter: shares
+#   lock the holder, then the subscription; admitting a candidate locks the membership,
+#   then the settings row that serialises membership numbers.
+# - projects.Project → Comment: the project's counters, then a comment.
+# - marketplace: Listing → Exchange → TimeAccount (a confirmed exchange moves hours:
+#   both accounts in primary-key order), and Contribution → ReceiptCounter → Fund (a
+#   payment locks its contribution, takes the year's receipt number, then moves the
+#   fund's total; a refund locks the fund after the contribution as well).
+# - core.OutboxEmail last: the sender task locks the messages it sends, alone.
+#
+# Apps otherwise come in the dependency order of the README. New apps take the places
+# marked below; a test run fails on any lock of a table that is missing here.
 LOCK_ORDER: tuple[str, ...] = (
     "accounts.User",
     "pioneers.Application",
@@ -34,8 +59,8 @@ LOCK_ORDER: tuple[str, ...] = (
     "governance.Charter",
     "projects.Project",
     "projects.Comment",
-    # events.* (issue 20) goes here, right after the projects' models.
-    # commons.* goes here, after events and before the marketplace's models.
+    # ---- events.* goes here, right after the projects' models.
+    # ---- commons.* goes here, after events and before the marketplace's models.
     "marketplace.Listing",
     "marketplace.Exchange",
     "marketplace.TimeAccount",
