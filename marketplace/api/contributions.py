@@ -186,7 +186,7 @@ class ContributionCreateApi(APIView):
             run=record,
         )
         contribution = contribution_checkout_start(
-            contribution=Contribution.objects.select_related("fund__project").get(pk=first["id"])
+            contribution=contribution_detail_get(pk=first["id"])
         )
         return Response(_contribution_output(contribution), status=status.HTTP_201_CREATED)
 

@@ -27,6 +27,7 @@ class World:
     candidate: object
     payee_account: int
     project: int
+    now: datetime.datetime  # fixed for the test: a retry sends the very same body
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,13 @@ class Endpoint:
 
 
 def _vote(world: World, n: int) -> dict:
-    now = timezone.now().replace(microsecond=0)
+    now = world.now
     return {
         "title": f"Choix n° {n}",
         "method": "majority_judgment",
         "options": [{"label": "Jardin partagé"}, {"label": "Atelier vélo"}],
         "opens_at": (now - datetime.timedelta(minutes=1)).isoformat(),
-        "closes_at": (now.replace(second=0) + datetime.timedelta(days=7)).isoformat(),
+        "closes_at": (now + datetime.timedelta(days=7)).isoformat(),
         "secret": True,
         "electorate": {"colleges": [], "pioneers_only": False},
     }
@@ -112,6 +113,7 @@ def world(colleges, member, coordinator) -> World:
         candidate=UserFactory(email="candidat@example.org"),
         payee_account=time_account_for_member(membership=MembershipFactory()).pk,
         project=ProjectFactory(status="selected").pk,
+        now=timezone.now().replace(microsecond=0),
     )
 
 
