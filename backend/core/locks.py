@@ -27,12 +27,14 @@ from django.db import connections, models, router, transaction
 # - pioneers.Application before governance.Membership: deciding an application locks
 #   it, then admits the person through governance (membership_apply/admit); Pioneer
 #   rows come with the applications (erasure, profile changes lock them alone).
+# - governance.Vote → Ballot: a ballot holds its vote FOR SHARE (the close's FOR UPDATE
+#   waits for ballots being cast), then the ballot it replaces. Before the assemblies:
+#   no request locks both, and the bench's seeder (one transaction, bench/scale.py)
+#   closes its vote, then its resolution.
 # - governance.Assembly → Resolution → Membership: a resolution's vote locks the
 #   assembly (it checks the voter in), the resolution, then the voter's and the
 #   represented member's memberships in primary-key order; closing an assembly closes
 #   its resolutions; attendance and proxies lock the assembly, then the memberships.
-# - governance.Vote → Ballot: a ballot holds its vote FOR SHARE (the close's FOR UPDATE
-#   waits for ballots being cast), then the ballot it replaces.
 # - governance.Membership → ShareSubscription → CooperativeSettings → Charter: shares
 #   lock the holder, then the subscription; admitting a candidate locks the membership,
 #   then the settings row that serialises membership numbers.
@@ -49,10 +51,10 @@ LOCK_ORDER: tuple[str, ...] = (
     "accounts.User",
     "pioneers.Application",
     "pioneers.Pioneer",
-    "governance.Assembly",
-    "governance.Resolution",
     "governance.Vote",
     "governance.Ballot",
+    "governance.Assembly",
+    "governance.Resolution",
     "governance.Membership",
     "governance.ShareSubscription",
     "governance.CooperativeSettings",

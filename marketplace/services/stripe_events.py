@@ -85,16 +85,13 @@ def _metadata_contribution_id(obj: dict) -> int | None:
     return None
 
 
-def _locked_first(queryset) -> Contribution | None:
-    rows = lock_rows(queryset)
-    return rows[0] if rows else None
-
-
 def _contribution_for_session(session: dict) -> Contribution | None:
     pk = _as_int(session.get("client_reference_id")) or _metadata_contribution_id(session)
-    contribution = _locked_first(Contribution.objects.filter(pk=pk)) if pk else None
+    contribution = next(iter(lock_rows(Contribution.objects.filter(pk=pk))), None) if pk else None
     if contribution is None and isinstance(session.get("id"), str):
-        contribution = _locked_first(Contribution.objects.filter(stripe_session_id=session["id"]))
+        contribution = next(
+            iter(lock_rows(Contribution.objects.filter(stripe_session_id=session["id"]))), None
+        )
     if contribution is None or contribution.channel != ContributionChannel.STRIPE:
         return None
     # A session other than the one we opened for this contribution (another site
@@ -111,9 +108,11 @@ def _contribution_for_session(session: dict) -> Contribution | None:
 def _contribution_for_charge(charge: dict) -> Contribution | None:
     intent = charge.get("payment_intent") if isinstance(charge.get("payment_intent"), str) else ""
     pk = _metadata_contribution_id(charge)
-    contribution = _locked_first(Contribution.objects.filter(pk=pk)) if pk else None
+    contribution = next(iter(lock_rows(Contribution.objects.filter(pk=pk))), None) if pk else None
     if contribution is None and intent:
-        contribution = _locked_first(Contribution.objects.filter(stripe_payment_intent_id=intent))
+        contribution = next(
+            iter(lock_rows(Contribution.objects.filter(stripe_payment_intent_id=intent))), None
+        )
     if contribution is None or contribution.channel != ContributionChannel.STRIPE:
         return None
     if (
