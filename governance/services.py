@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row, lock_rows
 from backend.core.notifications import email_user
 from backend.core.services import audit_record
 from governance import selectors
@@ -171,7 +172,7 @@ def _record_event(
 def _next_membership_number() -> int:
     # The settings row is the lock that serialises number allocation.
     CooperativeSettings.load()
-    CooperativeSettings.objects.select_for_update().get(pk=1)
+    lock_row(CooperativeSettings, 1)
     return (Membership.objects.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
@@ -192,7 +193,7 @@ def membership_apply(
         raise GovernanceError(
             message, code="organisation_name_required", errors={"organisation_name": [message]}
         )
-    existing = Membership.objects.select_for_update().filter(user=user).first()
+    existing = next(iter(lock_rows(Membership.objects.filter(user=user))), None)
     if existing and existing.status in (MembershipStatus.CANDIDATE, MembershipStatus.MEMBER):
         raise GovernanceError(
             _("You already have a membership or a pending application."),
@@ -250,12 +251,7 @@ def membership_apply(
     return membership
 
 
-def _lock(membership: Membership) -> Membership:
-    return (
-        Membership.objects.select_for_update()
-        .select_related("college", "user")
-        .get(pk=membership.pk)
-    )
+_MEMBERSHIP_FULL = Membership.objects.select_related("college", "user")
 
 
 @transaction.atomic
@@ -269,7 +265,7 @@ def membership_admit(
 ) -> Membership:
     """Admit a candidate. ``notify=False`` when the caller sends its own decision e-mail
     (the pioneers' admission does)."""
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if membership.status != MembershipStatus.CANDIDATE:
         raise GovernanceError(
             _("Only a candidate can be admitted."), code="not_candidate", status_code=409
@@ -313,7 +309,7 @@ def membership_decline(*, actor: User, membership: Membership, note: str) -> Mem
     if not note.strip():
         message = _("Give the reason of the decision.")
         raise GovernanceError(message, code="note_required", errors={"note": [message]})
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if membership.status != MembershipStatus.CANDIDATE:
         raise GovernanceError(
             _("Only a candidate can be declined."), code="not_candidate", status_code=409
@@ -337,7 +333,7 @@ def membership_decline(*, actor: User, membership: Membership, note: str) -> Mem
 def membership_change_college(
     *, actor: User, membership: Membership, college: College, note: str = ""
 ) -> Membership:
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if college.pk == membership.college_id:
         raise GovernanceError(_("The member is already in this college."), code="same_college")
     if not college.is_active:
@@ -378,7 +374,7 @@ def membership_change_status(
     *, actor: User, membership: Membership, status: str, note: str = ""
 ) -> Membership:
     """Resignation, exclusion (with a reason) or reinstatement of a member."""
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if status not in _STATUS_MOVES.get(membership.status, set()):
         raise GovernanceError(
             _("A membership cannot go from %(old)s to %(new)s.")
@@ -471,7 +467,8 @@ def member_create(
         note=_("Registered by the coordinator."),
         actor=actor,
     )
-    shares_subscribe(actor=actor, membership=membership, quantity=shares)
+    # The membership was created by this transaction: no one else can hold its row.
+    _shares_subscribe_locked(actor=actor, membership=membership, quantity=shares)
     audit_record(actor=actor, action="member.create", target=membership, data={"shares": shares})
     invite_url = settings.SITE_URL + reverse(
         "account_reset_password_from_key",
@@ -511,13 +508,33 @@ def shares_subscribe(
     paid_on: datetime.date | None = None,
     payment_reference: str = "",
 ) -> ShareSubscription:
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
+    return _shares_subscribe_locked(
+        actor=actor,
+        membership=membership,
+        quantity=quantity,
+        subscribed_on=subscribed_on,
+        paid_on=paid_on,
+        payment_reference=payment_reference,
+    )
+
+
+def _shares_subscribe_locked(
+    *,
+    actor: User,
+    membership: Membership,
+    quantity: int,
+    subscribed_on: datetime.date | None = None,
+    paid_on: datetime.date | None = None,
+    payment_reference: str = "",
+) -> ShareSubscription:
+    """The caller holds the membership's row (locked, or created by its transaction)."""
     quantity = _check_quantity(quantity)
     subscribed_on = subscribed_on or timezone.localdate()
     if paid_on and paid_on < subscribed_on:
         raise GovernanceError(
             _("Shares cannot be paid before they are subscribed."), code="paid_before_subscribed"
         )
-    membership = _lock(membership)
     coop = CooperativeSettings.load()
     subscription = ShareSubscription.objects.create(
         membership=membership,
@@ -553,8 +570,8 @@ def shares_mark_paid(
     payment_reference: str = "",
 ) -> ShareSubscription:
     # Lock the member first (the order every share service follows), then the row.
-    holder = _lock(subscription.membership)
-    subscription = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
+    holder = lock_row(_MEMBERSHIP_FULL, subscription.membership_id)
+    subscription = lock_row(ShareSubscription, subscription.pk)
     if subscription.paid_on is not None:
         return subscription  # paying twice changes nothing: safe to retry
     if subscription.cancelled_on is not None:
@@ -594,7 +611,7 @@ def shares_refund(
     reference: str = "",
 ) -> ShareRefund:
     quantity = _check_quantity(quantity)
-    membership = _lock(membership)
+    membership = lock_row(_MEMBERSHIP_FULL, membership.pk)
     if quantity > membership.shares_held:
         raise GovernanceError(
             _("The member holds %(held)d paid share(s); %(asked)d cannot be refunded.")
@@ -667,7 +684,7 @@ def share_subscription_start(
         MembershipStatus.CANDIDATE,
     ):
         membership = membership_apply(user=user, college=college)
-    membership = _lock(membership)
+    membership = lock_row(Membership, membership.pk)
     pending = sum(
         membership.subscriptions.filter(
             paid_on__isnull=True, cancelled_on__isnull=True
@@ -704,7 +721,7 @@ def share_subscription_start(
 def share_subscription_checkout_save(
     *, subscription: ShareSubscription, session_id: str, url: str
 ) -> ShareSubscription:
-    locked = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
+    locked = lock_row(ShareSubscription, subscription.pk)
     if not locked.stripe_session_id:
         locked.stripe_session_id = session_id
         locked.checkout_url = url
@@ -732,8 +749,10 @@ def share_subscription_pay_card(
     found = ShareSubscription.objects.filter(pk=subscription_id).first()
     if found is None:
         return False
-    _lock(found.membership)
-    subscription = ShareSubscription.objects.select_for_update().get(pk=found.pk)
+    # Every writer of a subscription locks its holder first: holding it, the row below is
+    # stable, and shares_mark_paid takes both locks in the global order again.
+    lock_row(Membership, found.membership_id)
+    subscription = ShareSubscription.objects.get(pk=found.pk)
     if (
         subscription.payment_method != SharePayment.STRIPE
         or (subscription.stripe_session_id and subscription.stripe_session_id != session_id)
@@ -753,8 +772,8 @@ def share_subscription_pay_card(
 
 @transaction.atomic
 def share_subscription_cancel(*, actor: User, subscription: ShareSubscription) -> ShareSubscription:
-    _lock(subscription.membership)
-    subscription = ShareSubscription.objects.select_for_update().get(pk=subscription.pk)
+    lock_row(Membership, subscription.membership_id)
+    subscription = lock_row(ShareSubscription, subscription.pk)
     if subscription.paid_on is not None:
         raise GovernanceError(
             _("A paid subscription cannot be cancelled; refund the shares instead."),
@@ -776,7 +795,9 @@ def charter_publish(*, actor: User, title: str, text: str) -> Charter:
     """Publish a new version: every member's acceptance becomes due again."""
     if not title.strip() or not text.strip():
         raise GovernanceError(_("A charter needs a title and a text."), code="charter_empty")
-    top = Charter.objects.select_for_update().order_by("-version").first()
+    top = Charter.objects.order_by("-version").first()
+    if top is not None:  # the newest version's row serialises the publishers
+        top = lock_row(Charter, top.pk)
     charter = Charter.objects.create(
         version=(top.version + 1) if top else 1,
         title=title.strip(),
@@ -843,7 +864,7 @@ def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
         if not unmet:
             continue
         with transaction.atomic():
-            Membership.objects.select_for_update().filter(pk=membership.pk).first()
+            lock_rows(Membership, [membership.pk])
             already = set(
                 DutyReminder.objects.filter(
                     membership=membership, sent_at__gt=since, duty__in=[d.code for d in unmet]

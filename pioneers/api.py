@@ -1,7 +1,6 @@
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -11,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
-from backend.core.models import IdempotencyRecord
 from pioneers import selectors, services
 from pioneers.models import Pioneer, Theme, Visibility
 from pioneers.visibility import GROUPS, pioneer_card, pioneer_cards, viewer_for
@@ -299,40 +298,17 @@ class ApplicationCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: OutputSerializer},
-        parameters=[
-            OpenApiParameter(
-                "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
-        if not key:
+
+        def run() -> Response:
             application = services.application_submit(user=request.user, **data.validated_data)
             return Response(self._output(application), status=status.HTTP_201_CREATED)
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.filter(
-                    user=request.user, scope=self.scope, key=key
-                ).first()
-                if record is not None:
-                    return Response(record.response, status=record.status_code)
-                application = services.application_submit(user=request.user, **data.validated_data)
-                body = self._output(application)
-                IdempotencyRecord.objects.create(
-                    user=request.user, scope=self.scope, key=key, status_code=201, response=body
-                )
-        except IntegrityError:
-            # A concurrent retry with the same key committed first: answer what it answered.
-            record = IdempotencyRecord.objects.filter(
-                user=request.user, scope=self.scope, key=key
-            ).first()
-            if record is None:
-                raise
-            return Response(record.response, status=record.status_code)
-        return Response(body, status=status.HTTP_201_CREATED)
+
+        return idempotent_response(request, scope=self.scope, run=run)
 
     def _output(self, application) -> dict:
         return dict(

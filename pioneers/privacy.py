@@ -7,6 +7,7 @@ empties the texts of the person's applications; their status and the decisions s
 from django.db import transaction
 
 from backend.accounts.privacy import PrivacySection, Rows, audit_scrub
+from backend.core.locks import lock_rows
 from pioneers.models import Application, ApplicationDecision, ApplicationScore, Pioneer
 from pioneers.visibility import GROUPS
 
@@ -86,7 +87,7 @@ def pioneers_export(user) -> dict[str, Rows]:
 
 
 def pioneers_erase(user) -> dict[str, int]:
-    profiles = list(Pioneer.objects.select_for_update().filter(user=user))
+    profiles = lock_rows(Pioneer.objects.filter(user=user))
     for pioneer in profiles:
         if pioneer.photo:
             name, storage = pioneer.photo.name, pioneer.photo.storage

@@ -1,6 +1,5 @@
 """The projects API under /api/v1/projects/: thin views over the services and selectors."""
 
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -11,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts.models import User
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
-from backend.core.models import IdempotencyRecord
 from governance.api import IsCoordinator
 from pioneers.models import Theme
 from projects import selectors, services
@@ -111,30 +110,6 @@ def _visible_project(request: Request, pk: int) -> Project:
     return get_object_or_404(selectors.project_visible_to(request.user), pk=pk)
 
 
-def _replay_or_run(request: Request, scope: str, run) -> Response:
-    """Answer a retried write (same ``Idempotency-Key``, same person) with its first answer."""
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
-    if not key:
-        return run()
-    previous = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first()
-    if previous:
-        return Response(previous.response, status=previous.status_code)
-    response = run()
-    if response.status_code < 300:
-        try:
-            with transaction.atomic():
-                IdempotencyRecord.objects.create(
-                    user=request.user,
-                    scope=scope,
-                    key=key,
-                    status_code=response.status_code,
-                    response=response.data,
-                )
-        except IntegrityError:  # a concurrent retry recorded its answer first
-            pass
-    return response
-
-
 # ---------------------------------------------------------------- projects
 
 
@@ -217,7 +192,7 @@ class ProjectListCreateApi(APIView):
     @extend_schema(
         request=ProjectInput,
         responses={201: ProjectOutput},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def post(self, request: Request) -> Response:
         data = ProjectInput(data=request.data)
@@ -229,7 +204,7 @@ class ProjectListCreateApi(APIView):
             project = services.project_create(actor=request.user, co_authors=co_authors, **values)
             return Response(_project_data(request, project.pk), status=status.HTTP_201_CREATED)
 
-        return _replay_or_run(request, "projects.create", run)
+        return idempotent_response(request, scope="projects.create", run=run)
 
 
 class ProjectDetailApi(APIView):

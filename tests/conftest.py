@@ -1,5 +1,7 @@
 import pytest
 from django.core.cache import cache
+from django.db import connections
+from django.test import TestCase
 
 from backend.celery import app as celery_app
 from tests.services import missing_part, requires_service
@@ -32,6 +34,39 @@ def _fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+def _mark_test_atomic_depth(aliases) -> None:
+    for alias in aliases:
+        connection = connections[alias]
+        connection._terreau_lock_base_depth = len(connection.atomic_blocks)
+
+
+_enter_atomics = TestCase._enter_atomics.__func__
+_rollback_atomics = TestCase._rollback_atomics.__func__
+
+
+def _enter_atomics_marked(cls):
+    atomics = _enter_atomics(cls)
+    _mark_test_atomic_depth(atomics)
+    return atomics
+
+
+def _rollback_atomics_marked(cls, atomics):
+    _rollback_atomics(cls, atomics)
+    _mark_test_atomic_depth(atomics)
+
+
+# pytest-django holds each test in transactions of its own: the lock-order check then
+# takes the outermost block opened by the application as one transaction (locks.py).
+TestCase._enter_atomics = classmethod(_enter_atomics_marked)
+TestCase._rollback_atomics = classmethod(_rollback_atomics_marked)
+
+
+@pytest.fixture(autouse=True)
+def _lock_order_checked(settings):
+    """Any lock taken out of ``backend.core.locks.LOCK_ORDER`` fails the test."""
+    settings.TERREAU_LOCK_ORDER_CHECK = True
 
 
 @pytest.fixture(autouse=True)

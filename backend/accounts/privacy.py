@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.accounts.models import ERASED_EMAIL_DOMAIN, User
 from backend.accounts.roles import user_is_coordinator
 from backend.core.errors import ApplicationError
+from backend.core.locks import lock_row
 from backend.core.models import AuditEvent, IdempotencyRecord
 from backend.core.services import audit_record
 
@@ -286,7 +287,7 @@ def personal_data_erase(
                 status_code=403,
             )
     # The person's row lock serialises two erasures (a double click, a retry).
-    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked = lock_row(User, user.pk)
     if locked.is_erased:
         return ErasureOutcome(user=locked, already_erased=True)
     counts: dict[str, int] = {}

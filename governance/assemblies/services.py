@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
+from backend.core.locks import lock_row, lock_rows
 from backend.core.services import audit_record
 from governance.assemblies import selectors
 from governance.assemblies.counting import CollegeCount, count_resolution
@@ -32,16 +33,6 @@ from governance.models import College, CooperativeSettings, Membership, Membersh
 
 def _conflict(message: str, code: str) -> GovernanceError:
     return GovernanceError(message, code=code, status_code=409)
-
-
-def _lock_assembly(assembly: Assembly) -> Assembly:
-    return Assembly.objects.select_for_update().get(pk=assembly.pk)
-
-
-def _lock_members(*pks: int) -> dict[int, Membership]:
-    # Always in primary-key order: two writers never wait on each other in a cycle.
-    rows = Membership.objects.select_for_update().filter(pk__in=sorted(set(pks))).order_by("pk")
-    return {m.pk: m for m in rows}
 
 
 # ---------------------------------------------------------------- assemblies
@@ -121,7 +112,7 @@ def _check_notice(assembly: Assembly, convened_on: datetime.date) -> None:
 @transaction.atomic
 def assembly_convene(*, actor: User, assembly: Assembly) -> Assembly:
     """Convene the members: each receives the agenda with an iCalendar invitation."""
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
     if assembly.status != AssemblyStatus.DRAFT:
         raise _conflict(_("This assembly has already been convened."), "already_convened")
     today = timezone.localdate()
@@ -165,7 +156,7 @@ def assembly_convocations_send(*, assembly_id: int) -> int:
 @transaction.atomic
 def assembly_document_add(*, actor: User, assembly: Assembly, title: str, file) -> AssemblyDocument:
     """Attach a document (checked by ``forms.DocumentForm``) to an assembly."""
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
     document = AssemblyDocument.objects.create(assembly=assembly, title=title, file=file)
     audit_record(
         actor=actor,
@@ -178,7 +169,7 @@ def assembly_document_add(*, actor: User, assembly: Assembly, title: str, file) 
 
 @transaction.atomic
 def assembly_open(*, actor: User, assembly: Assembly) -> Assembly:
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
     if assembly.status != AssemblyStatus.CONVENED:
         raise _conflict(_("Only a convened assembly can be opened."), "not_convened")
     if timezone.localtime(assembly.date).date() > timezone.localdate():
@@ -200,7 +191,7 @@ def assembly_open(*, actor: User, assembly: Assembly) -> Assembly:
 
 @transaction.atomic
 def assembly_close(*, actor: User, assembly: Assembly) -> Assembly:
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
     if assembly.status != AssemblyStatus.OPEN:
         raise _conflict(_("Only an open assembly can be closed."), "not_open")
     for resolution in assembly.resolutions.filter(status=ResolutionStatus.OPEN):
@@ -230,14 +221,19 @@ def attendance_mark_present(
     *, actor: User, assembly: Assembly, membership: Membership
 ) -> Attendance:
     """A member attends: their own proxy, if they gave one, is void."""
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
+    _require_member(membership)
+    lock_rows(Membership, [membership.pk])
+    return _attendance_record(actor=actor, assembly=assembly, membership=membership)
+
+
+def _attendance_record(*, actor: User, assembly: Assembly, membership: Membership) -> Attendance:
+    """The caller holds the assembly's and the membership's row locks."""
     if assembly.status not in (AssemblyStatus.CONVENED, AssemblyStatus.OPEN):
         raise _conflict(
             _("Attendance is recorded once the assembly is convened and until it closes."),
             "attendance_closed",
         )
-    _require_member(membership)
-    _lock_members(membership.pk)
     attendance, created = Attendance.objects.get_or_create(
         assembly=assembly, membership=membership, defaults={"recorded_by": actor}
     )
@@ -253,7 +249,7 @@ def attendance_mark_present(
 def proxy_give(*, actor: User, assembly: Assembly, giver: Membership, holder: Membership) -> Proxy:
     """``giver`` asks ``holder`` to vote for them. No chains, a maximum per holder, and
     (for members themselves) only until the assembly opens."""
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
     by_coordinator = user_is_coordinator(actor)
     allowed = {AssemblyStatus.CONVENED} | ({AssemblyStatus.OPEN} if by_coordinator else set())
     if assembly.status not in allowed:
@@ -263,7 +259,7 @@ def proxy_give(*, actor: User, assembly: Assembly, giver: Membership, holder: Me
         )
     if giver.pk == holder.pk:
         raise GovernanceError(_("A member cannot give a proxy to themselves."), code="proxy_self")
-    locked = _lock_members(giver.pk, holder.pk)
+    locked = {m.pk: m for m in lock_rows(Membership, [giver.pk, holder.pk])}
     giver, holder = locked[giver.pk], locked[holder.pk]
     _require_member(giver)
     _require_member(holder)
@@ -295,7 +291,7 @@ def proxy_give(*, actor: User, assembly: Assembly, giver: Membership, holder: Me
 
 @transaction.atomic
 def proxy_revoke(*, actor: User, assembly: Assembly, giver: Membership) -> int:
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
     if assembly.status != AssemblyStatus.CONVENED and not user_is_coordinator(actor):
         raise _conflict(_("A proxy can be revoked until the assembly opens."), "proxy_closed")
     revoked = (
@@ -317,7 +313,7 @@ def proxy_revoke(*, actor: User, assembly: Assembly, giver: Membership) -> int:
 def resolution_create(
     *, actor: User, assembly: Assembly, title: str, text: str, majority: str = Majority.SIMPLE
 ) -> Resolution:
-    assembly = _lock_assembly(assembly)
+    assembly = lock_row(Assembly, assembly.pk)
     if assembly.status == AssemblyStatus.CLOSED:
         raise _conflict(_("The assembly is closed."), "assembly_closed")
     if not title.strip() or not text.strip():
@@ -340,15 +336,14 @@ def resolution_create(
     return resolution
 
 
-def _lock_resolution(resolution: Resolution) -> Resolution:
-    return Resolution.objects.select_for_update().select_related("assembly").get(pk=resolution.pk)
-
-
 @transaction.atomic
 def resolution_open(*, actor: User, resolution: Resolution) -> Resolution:
     from governance.services import colleges_assert_ready_for_vote
 
-    resolution = _lock_resolution(resolution)
+    lock_row(Assembly, resolution.assembly_id)  # the assembly first: see LOCK_ORDER
+    resolution = lock_row(
+        Resolution.objects.select_related("assembly"), resolution.pk, of=("self",)
+    )
     if resolution.status != ResolutionStatus.DRAFT:
         raise _conflict(_("This resolution has already been put to the vote."), "already_open")
     if resolution.assembly.status != AssemblyStatus.OPEN:
@@ -383,7 +378,10 @@ def resolution_open(*, actor: User, resolution: Resolution) -> Resolution:
 @transaction.atomic
 def resolution_close(*, actor: User, resolution: Resolution) -> Resolution:
     """Close the vote and store its result, counted from one aggregate query."""
-    resolution = _lock_resolution(resolution)
+    # Only the resolution's row: assembly_close calls this with the assembly locked.
+    resolution = lock_row(
+        Resolution.objects.select_related("assembly"), resolution.pk, of=("self",)
+    )
     if resolution.status != ResolutionStatus.OPEN:
         raise _conflict(_("This resolution's vote is not open."), "not_open")
     counts = {
@@ -432,8 +430,12 @@ def resolution_vote_cast(
             code="invalid_choice",
             errors={"choice": [_("Vote yes, no or abstain.")]},
         )
-    # The resolution row is the lock: a vote and the close never interleave.
-    resolution = _lock_resolution(resolution)
+    # The resolution row is the lock: a vote and the close never interleave. The
+    # assembly's row comes first (voting checks the voter in).
+    lock_row(Assembly, resolution.assembly_id)
+    resolution = lock_row(
+        Resolution.objects.select_related("assembly"), resolution.pk, of=("self",)
+    )
     if resolution.status != ResolutionStatus.OPEN:
         raise _conflict(_("This resolution's vote is not open."), "vote_closed")
     voter = Membership.objects.filter(user=user).first()
@@ -453,11 +455,11 @@ def resolution_vote_cast(
         raise GovernanceError(
             _("You do not hold a proxy for this member."), code="no_proxy", status_code=403
         )
-    locked = _lock_members(voter.pk, member.pk)
+    locked = {m.pk: m for m in lock_rows(Membership, [voter.pk, member.pk])}
     member = locked[member.pk]
     _require_member(member)
     if not Attendance.objects.filter(assembly=assembly, membership=voter).exists():
-        attendance_mark_present(actor=user, assembly=assembly, membership=voter)
+        _attendance_record(actor=user, assembly=assembly, membership=voter)
     existing = ResolutionVote.objects.filter(resolution=resolution, member=member).first()
     if existing:
         if existing.cast_by_id != voter.pk and voter.pk != member.pk:

@@ -1,8 +1,5 @@
 """The votes API (/api/v1/votes/): thin views over the services and selectors."""
 
-from collections.abc import Callable
-
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -13,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.api.fields import EventDateTimeField
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
-from backend.core.models import IdempotencyRecord
 from backend.core.throttles import BallotRateThrottle
 from governance.api import IsCoordinator
 from governance.errors import GovernanceError
@@ -47,30 +44,6 @@ def _results_hidden() -> GovernanceError:
         code="results_hidden",
         status_code=409,
     )
-
-
-def _idempotent(request: Request, scope: str, write: Callable[[], tuple[dict, int]]) -> Response:
-    """Replay the first answer to a write retried with the same `Idempotency-Key`."""
-    key = request.headers.get("Idempotency-Key", "").strip()[:200]
-    if not key:
-        data, code = write()
-        return Response(data, status=code)
-    records = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key)
-    if done := records.first():
-        return Response(done.response, status=done.status_code)
-    try:
-        with transaction.atomic():
-            data, code = write()
-            IdempotencyRecord.objects.create(
-                user=request.user, scope=scope, key=key, status_code=code, response=data
-            )
-    except IntegrityError:
-        # A concurrent retry committed first: this attempt was rolled back entirely.
-        done = records.first()
-        if done is None:
-            raise
-        return Response(done.response, status=done.status_code)
-    return Response(data, status=code)
 
 
 # ---------------------------------------------------------------- outputs
@@ -198,7 +171,11 @@ class VoteListCreateApi(APIView):
         )
         return paginator.get_paginated_response(VoteOutput(page, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: VoteOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: VoteOutput},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -210,7 +187,7 @@ class VoteListCreateApi(APIView):
             message = _("Unknown college: %(slugs)s.") % {"slugs": ", ".join(unknown)}
             raise serializers.ValidationError({"electorate": {"colleges": [message]}})
 
-        def write() -> tuple[dict, int]:
+        def write() -> Response:
             vote = services.vote_create(
                 actor=request.user,
                 title=values["title"],
@@ -227,9 +204,10 @@ class VoteListCreateApi(APIView):
                 colleges=colleges,
                 pioneers_only=electorate.get("pioneers_only", False),
             )
-            return _vote_data(request, selectors.vote_get(vote_id=vote.pk)), 201
+            data = _vote_data(request, selectors.vote_get(vote_id=vote.pk))
+            return Response(data, status=status.HTTP_201_CREATED)
 
-        return _idempotent(request, "votes.create", write)
+        return idempotent_response(request, scope="votes.create", run=write)
 
 
 class VoteDetailApi(APIView):

@@ -142,12 +142,12 @@ def receipt_id_of(code: str) -> str:
     return code.strip().split("-", 1)[0].upper()
 
 
-def ballot_find_by_receipt(*, vote: Vote, code: str, lock: bool = False) -> Ballot | None:
+def ballot_find_by_receipt(*, vote: Vote, code: str) -> Ballot | None:
     """The ballot this receipt code was given for, or None (wrong or unknown code)."""
     if not code or "-" not in code:
         return None
     qs = Ballot.objects.filter(vote=vote, receipt_id=receipt_id_of(code))
-    ballot = (qs.select_for_update() if lock else qs).first()
+    ballot = qs.first()
     if ballot is None or not hmac.compare_digest(ballot.receipt_hash, receipt_hash(code)):
         return None
     return ballot

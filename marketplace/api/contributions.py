@@ -3,9 +3,7 @@
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
     inline_serializer,
@@ -17,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
+from backend.core.idempotency import idempotency_key_clean, idempotent, request_fingerprint
 from marketplace.errors import MarketplaceError
 from marketplace.models import Contribution, ContributionChannel, Fund, FundAllocation, FundKind
 from marketplace.models.funds import CURRENCY
@@ -28,18 +28,15 @@ from marketplace.selectors.funds import (
     fund_targets_list,
     funds_totals,
 )
-from marketplace.services.contributions import contribution_start, contribution_transfer_reference
+from marketplace.services.contributions import (
+    contribution_checkout_start,
+    contribution_pledge,
+    contribution_start,
+    contribution_transfer_reference,
+)
 from marketplace.services.funds import fund_allocation_create
 from marketplace.throttles import ContributionRateThrottle
 from projects.models import Project
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="A retry with the same key returns the first result and creates nothing.",
-)
 
 
 class StrictCentsField(serializers.IntegerField):
@@ -90,16 +87,6 @@ def _project_for_target(target: dict, *, field: str = "target") -> Project | Non
             errors={f"{field}.id": [_("No such project.")]},
         )
     return project
-
-
-def _idempotency_key(request: Request) -> str | None:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > 200:
-        raise MarketplaceError(
-            _("The Idempotency-Key header is too long (200 characters at most)."),
-            code="invalid_idempotency_key",
-        )
-    return key or None
 
 
 class ContributionOutputSerializer(serializers.Serializer):
@@ -162,23 +149,44 @@ class ContributionCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: ContributionOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        contribution = contribution_start(
-            actor=request.user,
-            project=_project_for_target(values["target"]),
-            amount_cents=values["amount_cents"],
-            currency=values["currency"],
-            email=values["email"],
-            name=values["name"],
-            message=values["message"],
-            public=values["public"],
-            language=getattr(request, "LANGUAGE_CODE", "fr"),
-            idempotency_key=_idempotency_key(request),
+        pledge = {
+            "actor": request.user,
+            "project": _project_for_target(values["target"]),
+            "amount_cents": values["amount_cents"],
+            "currency": values["currency"],
+            "email": values["email"],
+            "name": values["name"],
+            "message": values["message"],
+            "public": values["public"],
+            "language": getattr(request, "LANGUAGE_CODE", "fr"),
+        }
+        key = idempotency_key_clean(request.headers.get("Idempotency-Key"))
+        if not request.user.is_authenticated:
+            # A guest has no account to file the key under: the contribution row keeps
+            # it, scoped by the guest's e-mail address (see contribution_create).
+            contribution = contribution_start(**pledge, idempotency_key=key)
+            return Response(_contribution_output(contribution), status=status.HTTP_201_CREATED)
+
+        def record() -> tuple[int, dict]:
+            return status.HTTP_201_CREATED, {"id": contribution_pledge(**pledge).pk}
+
+        # The pledge is recorded once per key; Stripe is called after its commit, outside
+        # any transaction, so a retry after a payment-provider failure opens the session.
+        _status, first = idempotent(
+            scope="marketplace.contribution",
+            key=key,
+            request_fingerprint=request_fingerprint(request.data),
+            user=request.user,
+            run=record,
+        )
+        contribution = contribution_checkout_start(
+            contribution=contribution_detail_get(pk=first["id"])
         )
         return Response(_contribution_output(contribution), status=status.HTTP_201_CREATED)
 
@@ -331,7 +339,7 @@ class FundAllocationsApi(GenericAPIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: FundAllocationOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def post(self, request: Request) -> Response:
         if not request.user.has_perm("marketplace.allocate_funds"):
@@ -349,13 +357,17 @@ class FundAllocationsApi(GenericAPIView):
         source = _project_for_target(
             values.get("source") or {"type": FundKind.COOPERATIVE}, field="source"
         )
-        allocation = fund_allocation_create(
-            actor=request.user,
-            source_project=source,
-            project=project,
-            amount_cents=values["amount_cents"],
-            allocated_on=values.get("allocated_on") or timezone.localdate(),
-            note=values["note"],
-            idempotency_key=_idempotency_key(request),
-        )
-        return Response(_allocation_output(allocation), status=status.HTTP_201_CREATED)
+
+        def run() -> Response:
+            allocation = fund_allocation_create(
+                actor=request.user,
+                source_project=source,
+                project=project,
+                amount_cents=values["amount_cents"],
+                allocated_on=values.get("allocated_on") or timezone.localdate(),
+                note=values["note"],
+            )
+            data = FundAllocationOutputSerializer(_allocation_output(allocation)).data
+            return Response(data, status=status.HTTP_201_CREATED)
+
+        return idempotent_response(request, scope="marketplace.allocation", run=run)

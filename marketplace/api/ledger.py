@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
-from marketplace.api.contributions import IDEMPOTENCY_KEY, _idempotency_key
 from marketplace.errors import MarketplaceError
 from marketplace.models import TimeAccount, TimeTransfer
 from marketplace.selectors.ledger import (
@@ -184,7 +184,7 @@ class TransferCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: TransferOutputSerializer},
-        parameters=[IDEMPOTENCY_KEY],
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
@@ -196,18 +196,22 @@ class TransferCreateApi(APIView):
             payer = _account_from_input(values["from_account"], field="from_account")
         else:
             payer = time_account_for_user(user=request.user)
-        transfer = time_transfer_create(
-            actor=request.user,
-            payer=payer,
-            payee=_account_from_input(values["to_account"], field="to_account"),
-            minutes=values["minutes"],
-            memo=values["memo"],
-            idempotency_key=_idempotency_key(request),
-        )
-        return Response(
-            TransferOutputSerializer(_transfer_output(transfer)).data,
-            status=status.HTTP_201_CREATED,
-        )
+        payee = _account_from_input(values["to_account"], field="to_account")
+
+        def run() -> Response:
+            transfer = time_transfer_create(
+                actor=request.user,
+                payer=payer,
+                payee=payee,
+                minutes=values["minutes"],
+                memo=values["memo"],
+            )
+            return Response(
+                TransferOutputSerializer(_transfer_output(transfer)).data,
+                status=status.HTTP_201_CREATED,
+            )
+
+        return idempotent_response(request, scope="marketplace.transfer", run=run)
 
 
 class TransferReverseApi(APIView):

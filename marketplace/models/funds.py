@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH
 from backend.core.models import TimeStampedModel
 
 CURRENCY = "EUR"
@@ -201,7 +202,7 @@ class Contribution(TimeStampedModel):
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
     idempotency_scope = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=200, blank=True)
+    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH, blank=True)
     receipt_number = models.CharField(
         _("receipt number"), max_length=20, null=True, blank=True, unique=True
     )

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
@@ -255,7 +256,7 @@ def contribution_checkout_start(*, contribution: Contribution) -> Contribution:
 def _contribution_checkout_save(
     *, contribution: Contribution, session_id: str, url: str
 ) -> Contribution:
-    locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    locked = lock_row(Contribution, contribution.pk)
     if not locked.stripe_session_id:
         locked.stripe_session_id = session_id
         locked.checkout_url = url
@@ -266,7 +267,7 @@ def _contribution_checkout_save(
     return locked
 
 
-def contribution_start(
+def contribution_pledge(
     *,
     actor,
     project: Project | None,
@@ -280,8 +281,8 @@ def contribution_start(
     language: str = "fr",
     idempotency_key: str | None = None,
 ) -> Contribution:
-    """What the contribution form and ``POST /api/v1/contributions/`` both do: record
-    the pledge, then open Stripe Checkout when card payments are on and wanted."""
+    """Record the pledge on the channel it will be paid by: Stripe when card payments
+    are on and wanted, a bank transfer otherwise."""
     channel = (
         ContributionChannel.STRIPE if card and stripe_enabled() else ContributionChannel.MANUAL
     )
@@ -298,14 +299,20 @@ def contribution_start(
         language=language,
         idempotency_key=idempotency_key,
     )
-    return contribution_checkout_start(contribution=contribution)
+    return contribution
+
+
+def contribution_start(**pledge) -> Contribution:
+    """What the contribution form and ``POST /api/v1/contributions/`` both do: record
+    the pledge (``contribution_pledge``), then open Stripe Checkout if it is paid by card."""
+    return contribution_checkout_start(contribution=contribution_pledge(**pledge))
 
 
 def _receipt_number_next() -> str:
     year = timezone.localdate().year
     # The counter row is locked until the payment's transaction ends: two payments
     # recorded at the same moment get consecutive numbers, never the same one.
-    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(year=year)
+    counter = lock_row(ReceiptCounter, ReceiptCounter.objects.get_or_create(year=year)[0].pk)
     number = counter.last_number + 1
     ReceiptCounter.objects.filter(pk=counter.pk).update(last_number=number)
     return f"{year}-{number:05d}"
@@ -326,6 +333,9 @@ def contribution_payment_apply(
     Returns False (and writes nothing) when money was already recorded for it."""
     if contribution.amount_received_cents > 0:
         return False
+    # The receipt counter before the fund: the order of backend.core.locks.LOCK_ORDER.
+    if not contribution.receipt_number:
+        contribution.receipt_number = _receipt_number_next()
     fund_payment_record(
         contribution=contribution,
         kind=PaymentKind.PAYMENT,
@@ -339,8 +349,6 @@ def contribution_payment_apply(
     contribution.amount_received_cents = amount_cents
     _status_advance(contribution, ContributionStatus.PAID)
     contribution.paid_at = timezone.now()
-    if not contribution.receipt_number:
-        contribution.receipt_number = _receipt_number_next()
     contribution.save(
         update_fields=[
             "amount_received_cents",
@@ -465,7 +473,7 @@ def contribution_manual_payment_record(
     reference: str = "",
 ) -> Contribution:
     """The coordinator records the transfer, cheque or cash that paid a pledge."""
-    locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    locked = lock_row(Contribution, contribution.pk)
     if locked.channel != ContributionChannel.MANUAL:
         raise MarketplaceError(
             _("Card contributions are confirmed by Stripe, not by hand."),
@@ -524,7 +532,7 @@ def contribution_manual_create(
         target=contribution,
         data={"amount_cents": amount_cents, "channel": "manual", "fund": fund.pk},
     )
-    locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    locked = lock_row(Contribution, contribution.pk)
     contribution_payment_apply(
         contribution=locked,
         amount_cents=amount_cents,
@@ -543,7 +551,7 @@ def contribution_receipt_send(*, contribution_id: int) -> bool:
     The row lock is held while sending: two runs of the task (a retry, a duplicate
     delivery) cannot both send; if sending fails the transaction rolls back and the
     task's retry tries again."""
-    contribution = Contribution.objects.select_for_update().get(pk=contribution_id)
+    contribution = lock_row(Contribution, contribution_id)
     if contribution.receipt_sent_at or not contribution.receipt_number or not contribution.email:
         return False
     context = {

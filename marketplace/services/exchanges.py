@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.roles import is_coordinator
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
@@ -123,12 +124,9 @@ def _notify_other_party(*, exchange: Exchange, actor, event: str, text: str = ""
             exchange_notify(user=user, exchange=exchange, event=event, text=text)
 
 
-def _exchange_lock(exchange_id: int) -> Exchange:
-    return (
-        Exchange.objects.select_for_update(of=("self",))
-        .select_related("listing__owner__user", "responder__user", "giver__user", "receiver__user")
-        .get(pk=exchange_id)
-    )
+_EXCHANGE_WITH_PARTIES = Exchange.objects.select_related(
+    "listing__owner__user", "responder__user", "giver__user", "receiver__user"
+)
 
 
 @transaction.atomic
@@ -193,7 +191,7 @@ def exchange_transition(
     transition = EXCHANGE_TRANSITIONS.get(action)
     if transition is None:
         raise MarketplaceError(_("Unknown action."), code="unknown_action", status_code=404)
-    locked = _exchange_lock(exchange.pk)
+    locked = lock_row(_EXCHANGE_WITH_PARTIES, exchange.pk, of=("self",))
     automatic = actor is None
     roles = {RECEIVER} if automatic else exchange_roles(exchange=locked, user=actor)
     allowed_roles = roles & transition.allowed.keys()

@@ -1,11 +1,10 @@
 """Funds: money in (payments, refunds) and out (allocations), totals kept on the row.
 
-Every function that moves money locks the fund row first (``select_for_update``), so
+Every function that moves money locks the fund row first (``lock_row``), so
 the check "is there enough available?" and the write that follows see the same
 balance even when coordinators, webhooks and the API act at the same moment.
 """
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -13,6 +12,7 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
@@ -50,14 +50,6 @@ def fund_get_or_create(*, project: Project | None) -> Fund:
     return fund
 
 
-def funds_lock(fund_ids: Iterable[int]) -> dict[int, Fund]:
-    """Lock fund rows in primary-key order (a fixed order: no deadlock between writers)."""
-    return {
-        fund.pk: fund
-        for fund in Fund.objects.select_for_update().filter(pk__in=set(fund_ids)).order_by("pk")
-    }
-
-
 @transaction.atomic
 def fund_payment_record(
     *,
@@ -76,7 +68,7 @@ def fund_payment_record(
     amounts in step; this function owns the fund side."""
     if amount_cents <= 0:
         raise MarketplaceError(_("The amount must be positive."), code="invalid_amount")
-    fund = funds_lock([contribution.fund_id])[contribution.fund_id]
+    fund = lock_row(Fund, contribution.fund_id)
     payment = Payment.objects.create(
         contribution=contribution,
         fund_id=contribution.fund_id,
@@ -139,7 +131,7 @@ def fund_allocation_create(
             code="insufficient_funds",
             status_code=409,
         )
-    source = funds_lock([fund.pk])[fund.pk]
+    source = lock_row(Fund, fund.pk)
     if idempotency_key and (
         done := FundAllocation.objects.filter(
             created_by=actor, idempotency_key=idempotency_key

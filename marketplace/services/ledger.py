@@ -1,17 +1,16 @@
 """The time ledger: accounts created on demand, transfers and their reversals.
 
-Every function that moves minutes locks both accounts (``select_for_update``) in
+Every function that moves minutes locks both accounts (``lock_rows``) in
 primary-key order, so two transfers touching the same accounts queue instead of
 deadlocking, and the credit-limit check sees the balance the update will change.
 """
-
-from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row, lock_rows
 from backend.core.services import audit_record
 from governance.models import Membership, MembershipStatus
 from marketplace.errors import MarketplaceError
@@ -85,16 +84,6 @@ def time_account_cooperative() -> TimeAccount:
     if created:
         _account_opened(account)
     return account
-
-
-def accounts_lock(account_ids: Iterable[int]) -> dict[int, TimeAccount]:
-    """Lock account rows in primary-key order (a fixed order: no deadlock between writers)."""
-    return {
-        account.pk: account
-        for account in TimeAccount.objects.select_for_update()
-        .filter(pk__in=set(account_ids))
-        .order_by("pk")
-    }
 
 
 def _idempotent_replay(actor, idempotency_key: str | None) -> TimeTransfer | None:
@@ -193,7 +182,7 @@ def time_transfer_create(
     if (done := _idempotent_replay(actor, idempotency_key)) is not None:
         return done
     minutes = _check_minutes(minutes)
-    locked = accounts_lock([payer.pk, payee.pk])
+    locked = {a.pk: a for a in lock_rows(TimeAccount, [payer.pk, payee.pk])}
     # Checked again under the lock: a concurrent retry has committed by now.
     if (done := _idempotent_replay(actor, idempotency_key)) is not None:
         return done
@@ -239,7 +228,7 @@ def time_transfer_reverse(
             code="reversal_of_reversal",
             status_code=409,
         )
-    locked = accounts_lock([transfer.payer_id, transfer.payee_id])
+    locked = {a.pk: a for a in lock_rows(TimeAccount, [transfer.payer_id, transfer.payee_id])}
     if TimeTransfer.objects.filter(reverses_id=transfer.pk).exists():
         raise MarketplaceError(
             _("This transfer has already been reversed."), code="already_reversed", status_code=409
@@ -275,7 +264,7 @@ def time_account_limit_set(
             _("The limit must be between 0 and %(max)s minutes.") % {"max": MAX_TRANSFER_MINUTES},
             code="invalid",
         )
-    locked = accounts_lock([account.pk])[account.pk]
+    locked = lock_row(TimeAccount, account.pk)
     if locked.balance_minutes < -credit_limit_minutes:
         raise MarketplaceError(
             _("The account already owes more than this limit."),

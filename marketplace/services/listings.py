@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from governance.models import Membership, MembershipStatus
 from marketplace.errors import MarketplaceError
@@ -156,7 +157,7 @@ def listing_update(*, actor: User, listing: Listing, tags: list[str] | None = No
         raise MarketplaceError(_("These fields cannot be changed."), code="invalid_listing")
     if "status" in changes and changes["status"] not in ListingStatus.values:
         raise MarketplaceError(_("Unknown status."), code="invalid_listing")
-    locked = Listing.objects.select_for_update().get(pk=listing.pk)
+    locked = lock_row(Listing, listing.pk)
     for field, value in changes.items():
         setattr(locked, field, value.strip() if isinstance(value, str) else value)
     _validate(

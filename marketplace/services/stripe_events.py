@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.core.locks import lock_rows
 from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
@@ -90,10 +91,11 @@ def _metadata_contribution_id(obj: dict) -> int | None:
 
 def _contribution_for_session(session: dict) -> Contribution | None:
     pk = _as_int(session.get("client_reference_id")) or _metadata_contribution_id(session)
-    qs = Contribution.objects.select_for_update()
-    contribution = qs.filter(pk=pk).first() if pk else None
+    contribution = next(iter(lock_rows(Contribution.objects.filter(pk=pk))), None) if pk else None
     if contribution is None and isinstance(session.get("id"), str):
-        contribution = qs.filter(stripe_session_id=session["id"]).first()
+        contribution = next(
+            iter(lock_rows(Contribution.objects.filter(stripe_session_id=session["id"]))), None
+        )
     if contribution is None or contribution.channel != ContributionChannel.STRIPE:
         return None
     # A session other than the one we opened for this contribution (another site
@@ -108,12 +110,13 @@ def _contribution_for_session(session: dict) -> Contribution | None:
 
 
 def _contribution_for_charge(charge: dict) -> Contribution | None:
-    qs = Contribution.objects.select_for_update()
     intent = charge.get("payment_intent") if isinstance(charge.get("payment_intent"), str) else ""
     pk = _metadata_contribution_id(charge)
-    contribution = qs.filter(pk=pk).first() if pk else None
+    contribution = next(iter(lock_rows(Contribution.objects.filter(pk=pk))), None) if pk else None
     if contribution is None and intent:
-        contribution = qs.filter(stripe_payment_intent_id=intent).first()
+        contribution = next(
+            iter(lock_rows(Contribution.objects.filter(stripe_payment_intent_id=intent))), None
+        )
     if contribution is None or contribution.channel != ContributionChannel.STRIPE:
         return None
     if (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row, lock_rows
 from backend.core.notifications import email_user
 from backend.core.services import audit_record
 from governance import services as governance
@@ -70,7 +71,7 @@ def application_submit(*, user: User, themes: Iterable[Theme] = (), **fields: An
     """A logged-in person applies to join the pioneers."""
     clean = _clean_application(fields)
     # The person's row serialises their concurrent submissions.
-    User.objects.select_for_update().get(pk=user.pk)
+    lock_row(User, user.pk)
     if Pioneer.objects.filter(user=user).exists():
         raise PioneersError(
             _("You are already a pioneer: update your profile instead."),
@@ -95,7 +96,7 @@ def application_update(
 ) -> Application:
     """The candidate completes an open application; one waiting for more information goes
     back to the jury."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = lock_row(Application, application.pk)
     if application.user_id != user.pk:
         raise PioneersError(_("This is not your application."), code="forbidden", status_code=403)
     if not application.is_open:
@@ -119,7 +120,7 @@ def application_score(
     *, scorer: User, application: Application, criterion: Criterion, value: int, note: str = ""
 ) -> ApplicationScore:
     """A juror scores (or re-scores) one criterion of an open application."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = lock_row(Application, application.pk)
     if not application.is_open:
         raise PioneersError(
             _("This application has been decided."), code="application_closed", status_code=409
@@ -179,7 +180,7 @@ def _admit_into_pioneers_college(
             status_code=409,
         )
     user = application.user
-    membership = Membership.objects.select_for_update().filter(user=user).first()
+    membership = next(iter(lock_rows(Membership.objects.filter(user=user))), None)
     if membership is not None and membership.status == MembershipStatus.EXCLUDED:
         raise PioneersError(
             _("This person was excluded from the cooperative: reinstate them first."),
@@ -254,9 +255,7 @@ def application_decide(
         message = _("Give the reason of the decision.")
         raise PioneersError(message, code="reason_required", errors={"reason": [message]})
     # Lock order: the application, then (in governance) the membership.
-    application = (
-        Application.objects.select_for_update().select_related("user").get(pk=application.pk)
-    )
+    application = lock_row(Application.objects.select_related("user"), application.pk)
     if not application.is_open:
         raise PioneersError(
             _("This application has already been decided."),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from pioneers.errors import PioneersError
 from pioneers.models import Pioneer, Skill, Theme, Visibility
@@ -210,7 +211,7 @@ def pioneer_update(
     """Change a profile; any change (even none) counts as the owner reviewing it, which
     renews its freshness."""
     clean = clean_profile_fields(changes, partial=True)
-    pioneer = Pioneer.objects.select_for_update().get(pk=pioneer.pk)
+    pioneer = lock_row(Pioneer, pioneer.pk)
     before = {name: getattr(pioneer, name) for name in clean}
     for name, value in clean.items():
         setattr(pioneer, name, value)
@@ -279,7 +280,7 @@ def photo_prepare(upload) -> bytes:
 @transaction.atomic
 def pioneer_photo_set(*, actor: User, pioneer: Pioneer, upload) -> Pioneer:
     content = photo_prepare(upload)
-    pioneer = Pioneer.objects.select_for_update().get(pk=pioneer.pk)
+    pioneer = lock_row(Pioneer, pioneer.pk)
     old = pioneer.photo.name if pioneer.photo else ""
     # A random name: the file's address reveals nothing and changes with the photo.
     pioneer.photo.save(
@@ -295,7 +296,7 @@ def pioneer_photo_set(*, actor: User, pioneer: Pioneer, upload) -> Pioneer:
 
 @transaction.atomic
 def pioneer_photo_remove(*, actor: User, pioneer: Pioneer) -> Pioneer:
-    pioneer = Pioneer.objects.select_for_update().get(pk=pioneer.pk)
+    pioneer = lock_row(Pioneer, pioneer.pk)
     if not pioneer.photo:
         return pioneer
     old, storage = pioneer.photo.name, pioneer.photo.storage

@@ -4,11 +4,12 @@ from django.db.models.functions import Cast, Least
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from projects.errors import ProjectError
 from projects.models import ConcernFlag, Project, ProjectStatus
 from projects.roles import active_pioneers
-from projects.services._common import forbidden, project_lock
+from projects.services._common import forbidden
 
 # Pioneers say whether a project concerns them while it is discussed, chosen or carried out.
 CONCERN_OPEN_STATES = frozenset(
@@ -34,7 +35,7 @@ def concern_flag(*, actor: User, project: Project) -> tuple[ConcernFlag, bool]:
             _("Only active pioneers can say a project concerns them."), code="not_a_pioneer"
         )
     # The project's row lock serialises every flag on it: count and rows cannot drift apart.
-    project = project_lock(project)
+    project = lock_row(Project, project.pk)
     if project.status not in CONCERN_OPEN_STATES:
         raise ProjectError(
             _("This project no longer collects concern."), code="concern_closed", status_code=409
@@ -54,7 +55,7 @@ def concern_flag(*, actor: User, project: Project) -> tuple[ConcernFlag, bool]:
 @transaction.atomic
 def concern_unflag(*, actor: User, project: Project) -> bool:
     """Withdraw one's concern flag; returns whether there was one."""
-    project = project_lock(project)
+    project = lock_row(Project, project.pk)
     deleted, _detail = ConcernFlag.objects.filter(project=project, user=actor).delete()
     if not deleted:
         return False

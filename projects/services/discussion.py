@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from projects.errors import ProjectError
 from projects.models import Comment, CommentReport, Project
@@ -45,7 +46,7 @@ def comment_create(
 
 @transaction.atomic
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = lock_row(Comment, comment.pk)
     if comment.author_id != actor.pk:
         raise forbidden(_("Only its author can edit a comment."))
     if comment.is_hidden:
@@ -88,7 +89,7 @@ def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     if not reason:
         message = _("A reason is required to hide a comment.")
         raise ProjectError(message, code="reason_required", errors={"reason": [message]})
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = lock_row(Comment, comment.pk)
     comment.hidden_at = timezone.now()
     comment.hidden_reason = reason
     comment.hidden_by = actor

@@ -2,13 +2,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from projects.errors import ProjectError
 from projects.lifecycle import step_for
 from projects.models import Project, ProjectStatus, ProjectTransition
 from projects.notifications import notify_users
 from projects.roles import project_roles
-from projects.services._common import forbidden, project_lock
+from projects.services._common import forbidden
 
 
 @transaction.atomic
@@ -18,7 +19,9 @@ def project_transition(
     """Move a project one step in its lifecycle, record who/when/why, e-mail its authors."""
     if not actor or not actor.is_authenticated:
         raise forbidden()
-    project = project_lock(project)  # two coordinators clicking at once: one wins, one gets 409
+    project = lock_row(
+        Project, project.pk
+    )  # two coordinators clicking at once: one wins, one gets 409
     current = project.status
     if to not in ProjectStatus.values:
         raise ProjectError(

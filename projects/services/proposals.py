@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from backend.core.uploads import UploadRejected, upload_check_content
 from pioneers.models import Theme
@@ -20,7 +21,7 @@ from projects.models import (
     ProjectAttachment,
 )
 from projects.roles import can_propose, is_active_member, is_author
-from projects.services._common import forbidden, project_lock
+from projects.services._common import forbidden
 
 EDITABLE_FIELDS = (
     "title",
@@ -113,7 +114,7 @@ def project_update(
     **changes,
 ) -> Project:
     """Edit a proposal: its authors while it is a draft or returned, the coordinator always."""
-    project = project_lock(project)
+    project = lock_row(Project, project.pk)
     coordinator = user_is_coordinator(actor)
     if not coordinator:
         if not is_author(actor, project):

@@ -25,8 +25,6 @@ NOT_ACTIONS = {
     "exchange_roles": "a read",
     "exchange_actions_available": "a read",
     "auto_confirm_days": "reads a setting",
-    "funds_lock": "takes row locks for the caller",
-    "accounts_lock": "takes row locks for the caller",
     "funds_integrity_problems": "a read (funds_check)",
     "time_account_for_recipient": "a read (resolves a form choice)",
     "member_of": "a read",
@@ -42,7 +40,6 @@ NOT_ACTIONS = {
     "clean_profile_fields": "validation",
     "skills_resolve": "a read that may add vocabulary words",
     "photo_prepare": "image processing, before the write",
-    "project_lock": "takes a row lock for the caller",
     "forbidden": "builds an error",
     "ranking_compute": "a preview, nothing stored",
     "concern_shares_refresh": (

@@ -15,6 +15,7 @@ from governance.errors import GovernanceError
 from governance.models import Membership, ShareRefund, ShareSubscription
 from tests.concurrency import run_concurrently
 from tests.factories import MembershipFactory
+from tests.locking import own_transaction
 
 MEMBERS = 3
 
@@ -62,7 +63,7 @@ operations = st.lists(
 @given(ops=operations)
 def test_the_register_balances_for_any_sequence(coordinator, colleges, ops):
     today = timezone.localdate()
-    with transaction.atomic():
+    with own_transaction():
         members = [MembershipFactory(college=colleges["fondateurs"]) for _ in range(MEMBERS)]
         held = [0] * MEMBERS  # the model, computed independently
         unpaid: list[tuple[ShareSubscription, int]] = []

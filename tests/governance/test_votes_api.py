@@ -128,11 +128,12 @@ def test_bad_creation_is_400_and_writes_nothing(as_coordinator, colleges, change
 
 
 def test_the_same_idempotency_key_creates_one_vote(as_coordinator, colleges):
+    payload = creation_payload()  # a retry sends the very same body
     first = as_coordinator.post(
-        "/api/v1/votes/", creation_payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+        "/api/v1/votes/", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
     )
     again = as_coordinator.post(
-        "/api/v1/votes/", creation_payload(), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+        "/api/v1/votes/", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
     )
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()

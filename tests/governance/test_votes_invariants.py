@@ -21,6 +21,7 @@ from tests.governance.votes_helpers import (  # noqa: F401  (fast_passwords: aut
     many_members,
     option_ids,
 )
+from tests.locking import own_transaction
 
 VOTERS = 4
 
@@ -52,7 +53,7 @@ def ballots_per_option(vote: Vote) -> Counter:
 )
 @given(ops=operations)
 def test_one_ballot_per_member_and_none_after_the_close(coordinator, colleges, secret, ops):
-    with transaction.atomic():
+    with own_transaction():
         vote = make_vote(coordinator, method="plurality", secret=secret)
         ids = option_ids(vote)
         voters = many_members(VOTERS, colleges["salaries"])

@@ -233,9 +233,19 @@ def test_contribution_endpoint_is_rate_limited(api_client):
 
 
 def test_an_overlong_idempotency_key_is_refused(api_client):
-    response = api_client.post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 201)
+    # The one rule of every endpoint (backend.core.idempotency): 255 characters at most.
+    response = api_client.post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
     assert response.status_code == 400
+    assert response.json()["code"] == "idempotency_key_invalid"
     assert not Contribution.objects.exists()
+
+
+def test_a_guest_key_of_255_characters_is_kept_and_replayed(api_client):
+    first = api_client.post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 255)
+    again = api_client.post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 255)
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Contribution.objects.get().idempotency_key == "k" * 255
 
 
 # --- GET /api/v1/contributions/{id}/ -------------------------------------------------

@@ -11,6 +11,7 @@ from marketplace.errors import MarketplaceError
 from marketplace.models import Contribution, Fund
 from marketplace.services.contributions import contribution_manual_create, contribution_refund_apply
 from marketplace.services.funds import fund_allocation_create, funds_integrity_problems
+from tests.locking import own_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ operations = st.lists(
 )
 @given(ops=operations)
 def test_funds_invariants_hold_for_any_sequence(coordinator, project_factory, ops):
-    with transaction.atomic():
+    with own_transaction():
         projects = [None, *project_factory.create_batch(2, status="in_progress")]
         model_received = [0] * TARGETS  # what we expect, computed independently
         model_allocated = [0] * TARGETS

@@ -17,6 +17,7 @@ from marketplace.services.ledger import (
     time_transfer_reverse,
 )
 from tests.factories import MembershipFactory
+from tests.locking import own_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         # Each example runs in a savepoint rolled back at teardown: transfers are
         # append-only, so no example could clean up after itself otherwise.
-        self._atomic = transaction.atomic()
+        self._atomic = own_transaction()
         self._atomic.__enter__()
         members = [time_account_for_member(membership=m) for m in self.memberships]
         self.accounts = [*members, time_account_cooperative()]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from projects.models import ConcernFlag, Project
 from projects.services import concern_flag, concern_unflag
 from tests.factories import ProjectFactory
+from tests.locking import own_transaction
 
 PIONEERS = 5
 PROJECTS = 2
@@ -32,7 +33,7 @@ operations = st.lists(
 )
 @given(ops=operations)
 def test_concern_counts_equal_the_flags_for_any_sequence(pioneer_factory, ops):
-    with transaction.atomic():
+    with own_transaction():
         pioneers = [pioneer_factory() for _ in range(PIONEERS)]
         projects = [ProjectFactory(status="submitted") for _ in range(PROJECTS)]
         model: list[set[int]] = [set() for _ in range(PROJECTS)]

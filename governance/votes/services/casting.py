@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from governance.errors import GovernanceError
 from governance.models import Membership
@@ -124,11 +125,13 @@ def _already_voted(vote: Vote) -> GovernanceError:
 
 def _ballot_to_replace(*, vote: Vote, membership: Membership, receipt: str) -> tuple[Ballot, str]:
     if not vote.secret:
-        ballot = Ballot.objects.select_for_update().get(vote=vote, voter=membership)
+        ballot = lock_row(Ballot, vote=vote, voter=membership)
         return ballot, ""
     if not receipt.strip():
         raise _already_voted(vote)
-    ballot = ballot_find_by_receipt(vote=vote, code=receipt, lock=True)
+    ballot = ballot_find_by_receipt(vote=vote, code=receipt)
+    if ballot is not None:  # the code matched: hold the ballot until it is replaced
+        ballot = lock_row(Ballot, ballot.pk)
     if ballot is None:
         message = _("This receipt code does not match a ballot of yours.")
         raise GovernanceError(message, code="invalid_receipt", errors={"receipt": [message]})

@@ -9,12 +9,13 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.locks import lock_row, lock_row_shared
 from backend.core.services import audit_record
 from governance.errors import GovernanceError
 from governance.models import College
@@ -51,18 +52,9 @@ class OptionInput:
         return cls(label=label, ref=ref, kind=VoteOption.PROJECT)
 
 
-def _lock(vote: Vote) -> Vote:
-    return Vote.objects.select_for_update().get(pk=vote.pk)
-
-
 def vote_lock_shared(vote: Vote) -> Vote:
-    if connection.vendor == "postgresql":
-        # FOR SHARE: concurrent ballots share it; the close's FOR UPDATE waits for them.
-        return Vote.objects.raw(
-            f"SELECT * FROM {Vote._meta.db_table} WHERE id = %s FOR SHARE",  # noqa: S608
-            [vote.pk],
-        )[0]
-    return Vote.objects.get(pk=vote.pk)  # SQLite: one writer at a time anyway
+    # FOR SHARE: concurrent ballots share it; the close's FOR UPDATE waits for them.
+    return lock_row_shared(Vote, vote.pk)
 
 
 def not_open_error(vote: Vote, now: datetime.datetime) -> GovernanceError:
@@ -265,7 +257,7 @@ def vote_schedule(
 ) -> Vote:
     """Move a vote's opening and closing times. Once open, only the closing time moves."""
     now = timezone.now()
-    vote = _lock(vote)
+    vote = lock_row(Vote, vote.pk)
     if vote.status == VoteStatus.CLOSED:
         raise GovernanceError(
             _("A closed vote cannot be rescheduled."), code="vote_closed", status_code=409
@@ -304,7 +296,7 @@ def vote_open(*, actor: User | None, vote: Vote, notify: bool = True) -> Vote:
     from governance.votes.tasks import vote_notice_send_task
 
     now = timezone.now()
-    vote = _lock(vote)
+    vote = lock_row(Vote, vote.pk)
     if vote.status != VoteStatus.SCHEDULED:
         return vote
     if vote.closes_at <= now:
@@ -332,7 +324,7 @@ def vote_close(*, actor: User | None, vote: Vote) -> Vote:
     closes a vote that never opened because no scheduler ran in time.
     """
     now = timezone.now()
-    vote = _lock(vote)  # waits for the ballots being cast (they hold FOR SHARE)
+    vote = lock_row(Vote, vote.pk)  # waits for the ballots being cast (they hold FOR SHARE)
     if vote.status == VoteStatus.CLOSED:
         return vote
     if vote.status == VoteStatus.SCHEDULED:
