@@ -373,7 +373,6 @@ from governance.assemblies.models import (  # noqa: E402, F401
     Assembly,
     AssemblyDocument,
     Attendance,
-    ConvocationNotice,
     Proxy,
     Resolution,
     ResolutionVote,

@@ -10,12 +10,18 @@ from governance.selectors import member_list_with_standing
 REMINDER_INTERVAL = datetime.timedelta(days=30)
 
 
+def duty_reminder_key(*, membership_id: int, duties: list[str], on: datetime.date) -> str:
+    """The outbox key of one reminder e-mail: who, about which duties, which day."""
+    return f"duty-reminder:{membership_id}:{'+'.join(sorted(duties))}:{on.isoformat()}"
+
+
 def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """E-mail each member the duties they have not met, at most once per duty every 30 days.
 
-    Safe to run twice, or twice at once: each member is locked while their reminders are
-    recorded, and a duty reminded within the interval is skipped. Returns the number of
-    e-mails sent.
+    ``DutyReminder`` records which duty was reminded when (the 30-day rule reads it); the
+    e-mail goes through the outbox under ``duty-reminder:<membership>:<duties>:<day>``, so
+    it is sent at most once whoever runs this, and each member is locked while their
+    reminders are recorded. Returns the number of e-mails queued.
     """
     from governance.services import _notify
 
@@ -43,13 +49,18 @@ def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
             due = [duty for duty in unmet if duty.code not in already]
             if not due:
                 continue
-            DutyReminder.objects.bulk_create(
-                [DutyReminder(membership=membership, duty=d.code, sent_at=now) for d in due]
-            )
-            _notify(
+            email = _notify(
                 membership.user,
                 "governance/email/duty_reminder",
                 {"membership": membership, "duties": due},
+                key=duty_reminder_key(
+                    membership_id=membership.pk, duties=[d.code for d in due], on=now.date()
+                ),
+            )
+            if email is None:
+                continue  # this very reminder is queued already: nothing more to record
+            DutyReminder.objects.bulk_create(
+                [DutyReminder(membership=membership, duty=d.code, sent_at=now) for d in due]
             )
         sent += 1
     return sent

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.core.notifications import email_user
+from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from governance.errors import GovernanceError
 from governance.models import (
@@ -663,6 +663,7 @@ def charter_accept(*, membership: Membership, charter: Charter) -> CharterAccept
 # ---------------------------------------------------------------- notifications
 
 
-def _notify(user: User, template_prefix: str, context: dict) -> None:
-    """E-mail a person in their own language, once the transaction commits."""
-    email_user(user=user, template_prefix=template_prefix, context=context)
+def _notify(user: User, template_prefix: str, context: dict, *, key: str | None = None):
+    """E-mail a person in their own language, once the transaction commits (at most once
+    per ``key``); returns the outbox row, or ``None`` when nothing was queued."""
+    return email_user(user=user, template_prefix=template_prefix, context=context, key=key)
