@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.core.notifications import email_user
+from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from governance import services as governance
 from governance.models import College, Membership, MembershipStatus
