@@ -28,7 +28,10 @@ AFTER = [
 
 @pytest.mark.django_db(transaction=True)
 def test_sent_markers_become_sent_outbox_rows_and_nothing_goes_twice(
-    coordinator, colleges, membership_factory, paid_contribution_factory  # noqa: F811
+    coordinator,
+    colleges,
+    membership_factory,
+    paid_contribution_factory,  # noqa: F811
 ):
     from governance.assemblies import services as assemblies
     from governance.assemblies.notifications import assembly_convocations_queue
