@@ -116,3 +116,16 @@ def test_logout_needs_a_post(member_client):
     assert "_auth_user_id" in member_client.session
     member_client.post("/accounts/logout/")
     assert "_auth_user_id" not in member_client.session
+
+
+def test_allauth_mails_go_through_the_outbox(client, user_factory):
+    from backend.core.models import OutboxEmail
+
+    user_factory(email="oubli@example.org")
+    client.post("/accounts/password/reset/", {"email": "oubli@example.org"})
+    # queued in the request's transaction; sent by the outbox once it commits
+    (email,) = OutboxEmail.objects.all()
+    assert email.to == ["oubli@example.org"]
+    assert email.key is None  # asking for a second link on purpose sends a second one
+    assert "/accounts/password/reset/key/" in email.body
+    assert mail.outbox == []
