@@ -11,6 +11,10 @@ class ProjectsConfig(AppConfig):
 
         dashboard_panels.register()
 
+        from projects import digest
+
+        digest.register()
+
         from backend.core.navigation import menu_audience_register
         from projects.roles import can_propose
 

@@ -20,6 +20,7 @@ from projects.followup import followup_figures
 from projects.lifecycle import FOLLOWED_STATES, targets_for
 from projects.models import Comment, Milestone, Project, ProjectStatus
 from projects.roles import can_propose, is_active_pioneer, is_author, project_roles
+from projects.sections import project_sections_for
 from projects.services.concern import CONCERN_OPEN_STATES
 from projects.services.discussion import COMMENT_EDIT_WINDOW
 from projects.services.ranking import Move
@@ -79,6 +80,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "comment_form": forms.CommentForm(),
             "can_flag": is_active_pioneer(request.user) and project.status in CONCERN_OPEN_STATES,
             "followed": project.status in FOLLOWED_STATES,
+            "sections": project_sections_for(project, request.user),
             "followup_figures": followup_figures(project)
             if project.status in FOLLOWED_STATES
             else [],

@@ -12,7 +12,16 @@ from django.utils import translation
 from backend.core.money import format_cents, format_minutes
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-PACKAGES = ("backend", "governance", "pioneers", "projects", "marketplace", "bench", "scripts")
+PACKAGES = (
+    "backend",
+    "governance",
+    "pioneers",
+    "projects",
+    "marketplace",
+    "events",
+    "bench",
+    "scripts",
+)
 
 
 def _modules():

@@ -15,12 +15,12 @@ from backend.core.models import OutboxEmail
 from tests.marketplace.conftest import paid_contribution_factory  # noqa: F401 (a fixture)
 
 BEFORE = [
-    ("core", "0003_kit_outbox_idempotency"),
+    ("core", "0004_digestpreference"),
     ("governance", "0003_merge_0002_assemblies_0002_votes"),
     ("marketplace", "0004_listings_share_pioneers_skills"),
 ]
 AFTER = [
-    ("core", "0004_sent_email_replaced_by_outbox"),
+    ("core", "0005_sent_email_replaced_by_outbox"),
     ("governance", "0004_send_once_through_the_outbox"),
     ("marketplace", "0005_receipts_through_the_outbox"),
 ]

@@ -7,7 +7,16 @@ import ast
 import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-PACKAGES = ("backend", "governance", "pioneers", "projects", "marketplace", "bench", "scripts")
+PACKAGES = (
+    "backend",
+    "governance",
+    "pioneers",
+    "projects",
+    "marketplace",
+    "events",
+    "bench",
+    "scripts",
+)
 
 # The only module allowed to build and send a message: the outbox's own delivery.
 ALLOWED = {"backend/core/outbox.py"}

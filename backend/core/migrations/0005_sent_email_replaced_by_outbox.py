@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_kit_outbox_idempotency'),
+        ('core', '0004_digestpreference'),
     ]
 
     operations = [
