@@ -299,10 +299,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "backend.core.tasks.outbox_flush",
         "schedule": 5 * 60,
     },
-    "core-sent-emails-prune": {
-        "task": "backend.core.tasks.sent_emails_prune",
-        "schedule": 24 * 60 * 60,
-    },
     "governance-duty-reminders": {
         "task": "governance.tasks.duty_reminders",
         "schedule": 60 * 60 * 24,

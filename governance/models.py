@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.models import TimeStampedModel
+from backend.core.money import format_cents
 
 WEIGHT_MIN = Decimal(10)
 WEIGHT_MAX = Decimal(50)
@@ -313,7 +314,7 @@ class ShareSubscription(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} × {self.unit_value_cents / 100:.2f} €"
+        return f"{self.quantity} × {format_cents(self.unit_value_cents)}"
 
     @property
     def amount_cents(self) -> int:
@@ -353,7 +354,7 @@ class ShareRefund(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"-{self.quantity} × {self.unit_value_cents / 100:.2f} €"
+        return f"-{self.quantity} × {format_cents(self.unit_value_cents)}"
 
     @property
     def amount_cents(self) -> int:
@@ -417,7 +418,6 @@ from governance.assemblies.models import (  # noqa: E402, F401
     Assembly,
     AssemblyDocument,
     Attendance,
-    ConvocationNotice,
     Proxy,
     Resolution,
     ResolutionVote,

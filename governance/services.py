@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.locks import lock_row, lock_rows
-from backend.core.notifications import email_user
+from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from governance import selectors
 from governance.duties import duty_states
@@ -832,9 +832,10 @@ def charter_accept(*, membership: Membership, charter: Charter) -> CharterAccept
 # ---------------------------------------------------------------- notifications
 
 
-def _notify(user: User, template_prefix: str, context: dict) -> None:
-    """E-mail a person in their own language, once the transaction commits."""
-    email_user(user=user, template_prefix=template_prefix, context=context)
+def _notify(user: User, template_prefix: str, context: dict, *, key: str | None = None):
+    """E-mail a person in their own language, once the transaction commits (at most once
+    per ``key``); returns the outbox row, or ``None`` when nothing was queued."""
+    return email_user(user=user, template_prefix=template_prefix, context=context, key=key)
 
 
 # ---------------------------------------------------------------- duty reminders
@@ -842,12 +843,19 @@ def _notify(user: User, template_prefix: str, context: dict) -> None:
 REMINDER_INTERVAL = datetime.timedelta(days=30)
 
 
+def _duty_reminder_key(*, membership_id: int, duties: list[str], on: datetime.date) -> str:
+    """The outbox key of one reminder e-mail: who, about which duties, which day."""
+    return f"duty-reminder:{membership_id}:{'+'.join(sorted(duties))}:{on.isoformat()}"
+
+
 def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
     """E-mail each member the duties they have not met, at most once per duty every 30 days.
 
-    Safe to run twice, or twice at once: each member is locked while their reminders are
-    recorded, and a duty reminded within the interval is skipped. Returns the number of
-    e-mails sent. The daily Celery task ``governance.tasks.duty_reminders`` calls it.
+    ``DutyReminder`` records which duty was reminded when (the 30-day rule reads it); the
+    e-mail goes through the outbox under ``duty-reminder:<membership>:<duties>:<day>``, so
+    it is sent at most once whoever runs this, and each member is locked while their
+    reminders are recorded. Returns the number of e-mails queued. The daily Celery task
+    ``governance.tasks.duty_reminders`` calls it.
     """
     now = now or timezone.now()
     since = now - REMINDER_INTERVAL
@@ -873,6 +881,16 @@ def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
             due = [duty for duty in unmet if duty.code not in already]
             if not due:
                 continue
+            email = _notify(
+                membership.user,
+                "governance/email/duty_reminder",
+                {"membership": membership, "duties": due},
+                key=_duty_reminder_key(
+                    membership_id=membership.pk, duties=[d.code for d in due], on=now.date()
+                ),
+            )
+            if email is None:
+                continue  # this very reminder is queued already: nothing more to record
             DutyReminder.objects.bulk_create(
                 [DutyReminder(membership=membership, duty=d.code, sent_at=now) for d in due]
             )
@@ -881,11 +899,6 @@ def duty_reminders_send(*, now: datetime.datetime | None = None) -> int:
                 action="membership.duties_reminded",
                 target=membership,
                 data={"duties": [d.code for d in due]},
-            )
-            _notify(
-                membership.user,
-                "governance/email/duty_reminder",
-                {"membership": membership, "duties": due},
             )
         sent += 1
     return sent

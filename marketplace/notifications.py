@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from backend.core.notifications import email_user
+from backend.core.outbox import email_user
 
 
 def exchange_notify(*, user, exchange, event: str, text: str = "") -> None:

@@ -4,7 +4,7 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from backend.core.templatetags.terreau import euros, hours
+from backend.core.money import format_cents, format_minutes
 from marketplace.models import Fund, FundAllocation
 from marketplace.selectors.listings import project_hours_received
 from projects.followup import FollowupFigure
@@ -18,9 +18,12 @@ def project_followup_figures(project: Project) -> list[FollowupFigure]:
         total=Coalesce(Sum("amount_cents"), 0)
     )["total"]
     return [
-        FollowupFigure(_("Hours given to the project"), hours(project_hours_received(project))),
         FollowupFigure(
-            _("Contributions received for the project"), euros(fund.received_cents if fund else 0)
+            _("Hours given to the project"), format_minutes(project_hours_received(project))
         ),
-        FollowupFigure(_("Money allocated to the project"), euros(allocated)),
+        FollowupFigure(
+            _("Contributions received for the project"),
+            format_cents(fund.received_cents if fund else 0),
+        ),
+        FollowupFigure(_("Money allocated to the project"), format_cents(allocated)),
     ]

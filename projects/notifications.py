@@ -1,6 +1,6 @@
 """E-mails to a project's people, each in their own language, sent once the transaction commits."""
 
-from backend.core.notifications import email_user
+from backend.core.outbox import email_user
 
 
 def notify_users(*, users, template_prefix: str, context: dict) -> None:

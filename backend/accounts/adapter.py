@@ -1,22 +1,24 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
+
+from backend.core.outbox import outbox_enqueue
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sends allauth's e-mails through Celery so a slow SMTP server never blocks a page."""
+    """Sends allauth's e-mails through the outbox: queued with the page's transaction,
+    sent by Celery after it commits, so a slow SMTP server never blocks a page."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        from backend.core.tasks import email_send
-
         msg = self.render_mail(template_prefix, email, context)
         html = next(
             (content for content, mime in getattr(msg, "alternatives", []) if mime == "text/html"),
             None,
         )
-        email_send.delay(
+        # No key: a person may ask for a second confirmation or reset link on purpose.
+        outbox_enqueue(
+            key=None,
+            to=list(msg.to),
             subject=msg.subject,
             body=msg.body,
-            to=list(msg.to),
             html=html,
-            from_email=msg.from_email or settings.DEFAULT_FROM_EMAIL,
+            from_email=msg.from_email or None,
         )

@@ -66,24 +66,6 @@ class IdempotencyRecord(models.Model):
         return f"{self.scope}:{self.key}"
 
 
-class SentEmail(models.Model):
-    """One row per e-mail task that went out. Tasks are acknowledged after they run
-    (acks_late): a worker killed after sending but before acknowledging gets the message
-    delivered again, under the same task id — this row makes that second run send
-    nothing. Written in the same transaction as the sending, so a failed send leaves
-    no row and its retry sends."""
-
-    task_id = models.CharField(max_length=255, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("sent e-mail")
-        verbose_name_plural = _("sent e-mails")
-
-    def __str__(self) -> str:
-        return self.task_id
-
-
 class DigestFrequency(models.TextChoices):
     NONE = "none", _("No digest")
     WEEKLY = "weekly", _("Weekly")

@@ -1,4 +1,5 @@
-"""Money for people, in one place: templates, e-mails, PDFs and CSVs all call this."""
+"""Money for people, in one place: templates, e-mails, PDFs and CSVs all call this —
+and the time bank's hours, its other currency."""
 
 from decimal import Decimal
 
@@ -19,3 +20,14 @@ def format_cents(cents: int | None, currency: str = "EUR") -> str:
     if currency != "EUR":
         return f"{amount}\u00a0{currency}"
     return _("€%(amount)s") % {"amount": amount}
+
+
+def format_minutes(minutes: int | None) -> str:
+    """Integer minutes as hours: 90 → « 1 h 30 », 120 → « 2 h », −30 → « −0 h 30 »;
+    ``None`` gives an empty string."""
+    if minutes is None or minutes == "":
+        return ""
+    minutes = int(minutes)
+    sign = "−" if minutes < 0 else ""
+    h, m = divmod(abs(minutes), 60)
+    return f"{sign}{h}\u00a0h\u00a0{m:02d}" if m else f"{sign}{h}\u00a0h"

@@ -183,8 +183,25 @@ def outbox_pending_ids(*, older_than: timedelta, limit: int = 500) -> list[int]:
 
 
 def outbox_prune(*, older_than: timedelta) -> int:
-    """Forget sent e-mails older than ``older_than``; returns how many rows went."""
-    deleted, _ = OutboxEmail.objects.filter(
+    """Forget the content of e-mails sent before ``older_than``; returns how many rows
+    went. A keyed row stays, emptied, as the record that its message was sent (the key is
+    what keeps a receipt or a convocation from ever going out twice)."""
+    old = OutboxEmail.objects.filter(
         status=OutboxEmail.Status.SENT, sent_at__lt=timezone.now() - older_than
-    ).delete()
+    )
+    old.filter(key__isnull=False).exclude(subject="", body="").update(
+        to=[], subject="", body="", html="", headers={}, attachments=[]
+    )
+    deleted, _ = old.filter(key__isnull=True).delete()
     return deleted
+
+
+def outbox_key_exists(key: str) -> bool:
+    """Whether a message with this key was ever queued (and so is sent, or will be)."""
+    return OutboxEmail.objects.filter(key=key).exists()
+
+
+def outbox_keys_with_prefix(prefix: str) -> set[str]:
+    """The keys queued so far under ``prefix`` (``"convocation:12:"``): what a batch of
+    messages already covered."""
+    return set(OutboxEmail.objects.filter(key__startswith=prefix).values_list("key", flat=True))

@@ -214,21 +214,3 @@ class ResolutionVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.choice}"
-
-
-class ConvocationNotice(models.Model):
-    """A convocation e-mail sent to one member (the task is safe to run twice)."""
-
-    assembly = models.ForeignKey(Assembly, on_delete=models.CASCADE, related_name="notices")
-    membership = models.ForeignKey(
-        "governance.Membership", on_delete=models.CASCADE, related_name="+"
-    )
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assembly", "membership"], name="convene_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.assembly_id}→{self.membership_id}"

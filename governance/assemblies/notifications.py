@@ -1,14 +1,12 @@
 import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from icalendar import Calendar, Event
 
-from governance.assemblies.models import Assembly
-from governance.models import Membership
+from backend.core.outbox import email_user, outbox_keys_with_prefix
+from governance.assemblies.models import Assembly, AssemblyStatus
+from governance.models import Membership, MembershipStatus
 
 
 def assembly_icalendar(*, assembly: Assembly) -> bytes:
@@ -32,23 +30,45 @@ def assembly_icalendar(*, assembly: Assembly) -> bytes:
     return calendar.to_ical()
 
 
-def convocation_email(*, assembly: Assembly, membership: Membership) -> EmailMultiAlternatives:
-    user = membership.user
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "assembly": assembly,
-            "user": user,
-            "site_url": settings.SITE_URL,
-            "resolutions": list(assembly.resolutions.all()),
-            "url": settings.SITE_URL + reverse("governance:assembly_detail", args=[assembly.pk]),
-        }
-        subject = render_to_string("governance/assemblies/email/convocation_subject.txt", context)
-        body = render_to_string("governance/assemblies/email/convocation_message.txt", context)
-    message = EmailMultiAlternatives(
-        subject=f"[Terreau] {subject.strip()}",
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+def convocation_key(*, assembly_id: int, membership_id: int) -> str:
+    return f"convocation:{assembly_id}:{membership_id}"
+
+
+def convened_membership_ids(*, assembly_id: int) -> set[int]:
+    """The members whose convocation is queued or sent, read from the outbox keys."""
+    prefix = convocation_key(assembly_id=assembly_id, membership_id=0)[:-1]
+    return {int(key.rsplit(":", 1)[1]) for key in outbox_keys_with_prefix(prefix)}
+
+
+def assembly_convocations_queue(*, assembly_id: int) -> int:
+    """Queue the convocation of every member not yet convened, with the iCalendar
+    invitation; returns how many were queued. Safe to run twice, or twice at once: each
+    e-mail's outbox key (``convocation:<assembly>:<membership>``) is queued once, and each
+    one commits on its own, so a run killed midway is completed by the next."""
+    assembly = Assembly.objects.prefetch_related("resolutions").get(pk=assembly_id)
+    if assembly.status == AssemblyStatus.DRAFT:
+        return 0
+    convened = convened_membership_ids(assembly_id=assembly.pk)
+    pending = (
+        Membership.objects.filter(status=MembershipStatus.MEMBER)
+        .exclude(pk__in=convened)
+        .select_related("user")
+        .order_by("pk")
     )
-    message.attach("assemblee.ics", assembly_icalendar(assembly=assembly), "text/calendar")
-    return message
+    invitation = assembly_icalendar(assembly=assembly)
+    context = {
+        "assembly": assembly,
+        "resolutions": list(assembly.resolutions.all()),
+        "url": settings.SITE_URL + reverse("governance:assembly_detail", args=[assembly.pk]),
+    }
+    queued = 0
+    for membership in pending.iterator(chunk_size=200):
+        email = email_user(
+            user=membership.user,
+            template_prefix="governance/assemblies/email/convocation",
+            context=context,
+            key=convocation_key(assembly_id=assembly.pk, membership_id=membership.pk),
+            attachments=[("assemblee.ics", invitation, "text/calendar")],
+        )
+        queued += email is not None
+    return queued

@@ -103,15 +103,6 @@ def assembly_list_upcoming(*, user) -> QuerySet[Assembly]:
     )
 
 
-def assembly_members_not_convened(*, assembly: Assembly) -> QuerySet[Membership]:
-    """The members the assembly's convocation has not reached yet (with their user)."""
-    return (
-        Membership.objects.filter(status=MembershipStatus.MEMBER)
-        .exclude(pk__in=assembly.notices.values("membership_id"))
-        .select_related("user")
-    )
-
-
 def attendance_sheet(*, assembly: Assembly) -> QuerySet[Membership]:
     """Every member with voting rights, with whether they are present and who holds
     their proxy: one query, whatever the size of the cooperative."""

@@ -19,7 +19,6 @@ from governance.assemblies.models import (
     AssemblyKind,
     AssemblyStatus,
     Attendance,
-    ConvocationNotice,
     Majority,
     Proxy,
     Resolution,
@@ -128,29 +127,19 @@ def assembly_convene(*, actor: User, assembly: Assembly) -> Assembly:
 
 
 def assembly_convocations_send(*, assembly_id: int) -> int:
-    """E-mail the convocation to every member not yet convened: safe to run twice (the
-    Celery task after ``assembly_convene``). One transaction per member: the marker row
-    and the message go together, so a run killed midway is finished by the next."""
-    from governance.assemblies.notifications import convocation_email
+    """Queue the convocation of every member not yet convened (the Celery task after
+    ``assembly_convene``): safe to run twice, each e-mail's outbox key is queued once."""
+    from governance.assemblies.notifications import assembly_convocations_queue
 
-    assembly = Assembly.objects.get(pk=assembly_id)
-    if assembly.status == AssemblyStatus.DRAFT:
-        return 0
-    sent = 0
-    pending = selectors.assembly_members_not_convened(assembly=assembly)
-    for membership in pending.iterator(chunk_size=200):
-        try:
-            with transaction.atomic():
-                ConvocationNotice.objects.create(assembly=assembly, membership=membership)
-                convocation_email(assembly=assembly, membership=membership).send()
-        except IntegrityError:
-            continue  # another run convened this member meanwhile
-        sent += 1
-    if sent:
+    queued = assembly_convocations_queue(assembly_id=assembly_id)
+    if queued:
         audit_record(
-            actor=None, action="assembly.convocations_sent", target=assembly, data={"sent": sent}
+            actor=None,
+            action="assembly.convocations_sent",
+            target=Assembly.objects.get(pk=assembly_id),
+            data={"sent": queued},
         )
-    return sent
+    return queued
 
 
 @transaction.atomic

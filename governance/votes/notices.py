@@ -1,7 +1,9 @@
 """E-mails to the electorate: when a vote opens and 24 hours before it closes.
 
-Each round is recorded (`VoteNotice`, unique per vote and kind) in the transaction that
-queues its e-mails, so a task that runs twice, or twice at once, sends each round once.
+Each e-mail goes through the outbox under the key ``vote-notice:<vote>:<user>:<kind>``:
+whoever asks again, however often, a person hears of a round once. The round itself is
+recorded (`VoteNotice`: when, and to how many) in the same transaction — the fact the
+admin shows and the closing reminder's schedule reads.
 """
 
 import datetime
@@ -51,24 +53,35 @@ def vote_notice_send(*, vote_id: int, kind: str, now: datetime.datetime | None =
         )
     recipients = list(recipients)
     try:
-        # The round's marker and its e-mails in one transaction: the e-mails are
-        # enqueued when it commits, so a run killed midway leaves no marker and nothing
-        # sent, and its retry sends the whole round once.
+        # The round's record and its e-mails in one transaction: the outbox sends them
+        # when it commits, so a run killed midway leaves nothing queued and its retry
+        # queues the whole round; the keys keep anyone from hearing of it twice.
         with transaction.atomic():
-            VoteNotice.objects.create(
-                vote=vote, kind=kind, recipient_count=len(recipients), sent_at=now
-            )
+            notice = VoteNotice.objects.create(vote=vote, kind=kind, sent_at=now)
+            queued = 0
             for membership in recipients:
-                _notify(membership.user, _TEMPLATES[kind], {"vote": vote, "membership": membership})
+                email = _notify(
+                    membership.user,
+                    _TEMPLATES[kind],
+                    {"vote": vote, "membership": membership},
+                    key=vote_notice_key(vote_id=vote.pk, user_id=membership.user_id, kind=kind),
+                )
+                queued += email is not None
+            notice.recipient_count = queued
+            notice.save(update_fields=["recipient_count"])
             audit_record(
                 actor=None,
                 action="vote.notice",
                 target=vote,
-                data={"kind": kind, "recipients": len(recipients)},
+                data={"kind": kind, "recipients": queued},
             )
-    except IntegrityError:  # already sent (or being sent by a concurrent run)
+    except IntegrityError:  # the round is recorded already (or by a concurrent run)
         return 0
-    return len(recipients)
+    return queued
+
+
+def vote_notice_key(*, vote_id: int, user_id: int, kind: str) -> str:
+    return f"vote-notice:{vote_id}:{user_id}:{kind}"
 
 
 def votes_closing_soon(*, now: datetime.datetime) -> list[int]:

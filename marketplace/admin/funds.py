@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.money import format_cents
 from marketplace.models import (
     Contribution,
     ContributionSettings,
@@ -10,7 +11,6 @@ from marketplace.models import (
     ReceiptCounter,
     StripeEvent,
 )
-from marketplace.templatetags.money import format_cents
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

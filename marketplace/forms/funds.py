@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.money import format_cents
 from marketplace.models import PaymentMethod
 from marketplace.models.funds import MANUAL_METHODS
-from marketplace.templatetags.money import format_cents
 
 _AMOUNT = re.compile(r"^\d{1,7}(?:[.,]\d{1,2})?$")
 COOPERATIVE_CHOICE = "cooperative"

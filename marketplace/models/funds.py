@@ -206,7 +206,6 @@ class Contribution(TimeStampedModel):
     receipt_number = models.CharField(
         _("receipt number"), max_length=20, null=True, blank=True, unique=True
     )
-    receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contribution")

@@ -10,7 +10,6 @@ from datetime import date
 
 import stripe
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.core.locks import lock_row
+from backend.core.money import format_cents
+from backend.core.outbox import outbox_enqueue, outbox_key_exists
 from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
@@ -33,7 +34,6 @@ from marketplace.models.funds import CURRENCY, MANUAL_METHODS, STATUS_RANK
 from marketplace.selectors.funds import contribution_settings_get
 from marketplace.services.funds import fund_get_or_create, fund_payment_record
 from marketplace.services.stripe_checkout import checkout_session_create, stripe_enabled
-from marketplace.templatetags.money import format_cents
 from projects.models import Project, ProjectStatus
 
 logger = logging.getLogger(__name__)
@@ -364,15 +364,9 @@ def contribution_payment_apply(
         target=contribution,
         data={"amount_cents": amount_cents, "method": method, "reference": reference},
     )
-    contribution_id = contribution.pk
-    transaction.on_commit(lambda: _receipt_task().delay(contribution_id))
+    # The receipt is queued with the payment: both commit or neither does.
+    _receipt_queue(contribution)
     return True
-
-
-def _receipt_task():
-    from marketplace.tasks.funds import contribution_receipt_email
-
-    return contribution_receipt_email
 
 
 def contribution_refund_apply(
@@ -544,15 +538,18 @@ def contribution_manual_create(
     return locked
 
 
-@transaction.atomic
-def contribution_receipt_send(*, contribution_id: int) -> bool:
-    """E-mail the receipt of a paid contribution, once.
+def _receipt_key(contribution_id: int) -> str:
+    """The outbox key of a contribution's receipt: it is e-mailed once, ever."""
+    return f"receipt:{contribution_id}"
 
-    The row lock is held while sending: two runs of the task (a retry, a duplicate
-    delivery) cannot both send; if sending fails the transaction rolls back and the
-    task's retry tries again."""
-    contribution = lock_row(Contribution, contribution_id)
-    if contribution.receipt_sent_at or not contribution.receipt_number or not contribution.email:
+
+def _receipt_queue(contribution: Contribution) -> bool:
+    """Queue the receipt of a paid contribution unless it was queued before; ``True``
+    when it is queued now. Sent by the outbox after the transaction commits."""
+    if not contribution.receipt_number or not contribution.email:
+        return False
+    key = _receipt_key(contribution.pk)
+    if outbox_key_exists(key):
         return False
     context = {
         "contribution": contribution,
@@ -563,10 +560,15 @@ def contribution_receipt_send(*, contribution_id: int) -> bool:
         context["amount"] = format_cents(contribution.amount_received_cents)
         subject = render_to_string("marketplace/email/receipt_subject.txt", context).strip()
         body = render_to_string("marketplace/email/receipt.txt", context)
-    # Every write first, the sending last: a database failure then happens before any
-    # e-mail leaves, and a sending failure rolls the writes back for the retry.
-    contribution.receipt_sent_at = timezone.now()
-    contribution.save(update_fields=["receipt_sent_at", "updated_at"])
+    if outbox_enqueue(key=key, to=[contribution.email], subject=subject, body=body) is None:
+        return False  # a concurrent run queued it first
     audit_record(actor=None, action="contribution.receipt_sent", target=contribution)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [contribution.email])
     return True
+
+
+@transaction.atomic
+def contribution_receipt_send(*, contribution_id: int) -> bool:
+    """Queue the receipt of a paid contribution if it never was (a payment recorded
+    before the outbox existed); ``False`` when there is nothing to send."""
+    contribution = Contribution.objects.select_related("fund").get(pk=contribution_id)
+    return _receipt_queue(contribution)

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from backend.core.locks import lock_row
+from backend.core.money import format_cents
 from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
@@ -24,7 +25,6 @@ from marketplace.models import (
     Payment,
     PaymentKind,
 )
-from marketplace.templatetags.money import format_cents
 from projects.models import Project, ProjectStatus
 
 # Money goes to projects the cooperative has chosen and that are (or were) running.

@@ -1,10 +1,12 @@
 import logging
 from datetime import timedelta
-from smtplib import SMTPException
 
 from celery import shared_task
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from backend.core.models import OutboxEmail
 from marketplace.models import Contribution, ContributionStatus
 from marketplace.services.contributions import contribution_receipt_send
 from marketplace.services.funds import funds_integrity_problems
@@ -12,27 +14,28 @@ from marketplace.services.funds import funds_integrity_problems
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8
-)
+@shared_task(acks_late=True)
 def contribution_receipt_email(contribution_id: int) -> bool:
-    # The service records the sending under a row lock: safe to run twice.
+    # The outbox key ``receipt:<id>`` makes it safe to run twice.
     return contribution_receipt_send(contribution_id=contribution_id)
 
 
 @shared_task
 def contribution_receipts_catch_up() -> int:
-    """Enqueue receipts that were never sent (a lost task, an SMTP outage beyond the
-    retries): every paid contribution gets its receipt in the end."""
+    """Queue receipts that never were (payments recorded before the outbox existed):
+    every paid contribution gets its receipt in the end."""
     cutoff = timezone.now() - timedelta(minutes=15)
+    queued = OutboxEmail.objects.filter(
+        key=Concat(Value("receipt:"), Cast(OuterRef("pk"), CharField()))
+    )
     ids = list(
         Contribution.objects.filter(
             status__in=[ContributionStatus.PAID, ContributionStatus.REFUNDED],
-            receipt_sent_at__isnull=True,
             receipt_number__isnull=False,
             paid_at__lt=cutoff,
         )
         .exclude(email="")
+        .exclude(Exists(queued))
         .values_list("pk", flat=True)[:500]
     )
     for pk in ids:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
 from backend.core.locks import lock_row, lock_rows
-from backend.core.notifications import email_user
+from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from governance import services as governance
 from governance.models import College, Membership, MembershipStatus

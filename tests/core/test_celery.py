@@ -1,21 +1,21 @@
 import pytest
 from django.core import mail
 
-from backend.core.tasks import email_send
+from backend.core.models import OutboxEmail
+from backend.core.outbox import outbox_enqueue
+from backend.core.tasks import outbox_send
 
 
-@pytest.mark.django_db  # the e-mail task records that it sent (SentEmail)
+@pytest.mark.django_db
 def test_without_redis_tasks_run_eagerly_in_the_calling_process():
-    result = email_send.delay(
-        subject="Bonjour", body="Corps", to=["a@example.org"], from_email="t@example.org"
-    )
-    assert result.get() == 1
+    email = outbox_enqueue(key=None, to=["a@example.org"], subject="Bonjour", body="Corps")
+    assert outbox_send.delay(email.pk).get() is True
     assert mail.outbox[-1].subject == "Bonjour"
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)  # the worker's thread records the SentEmail marker
-def test_a_task_runs_through_a_real_worker_on_redis():
+@pytest.mark.django_db(transaction=True)  # the worker's thread reads and marks the outbox row
+def test_an_outbox_email_is_sent_through_a_real_worker_on_redis():
     from celery.contrib.testing.worker import start_worker
 
     from backend.celery import app
@@ -26,14 +26,18 @@ def test_a_task_runs_through_a_real_worker_on_redis():
     # after its test ended) are not this test's: the worker must only see its own.
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-        result = email_send.delay(
+        # committed (no transaction around it): the commit hands the row to the worker
+        email = outbox_enqueue(
+            key="worker:1",
+            to=["b@example.org"],
             subject="Par le worker",
             body="Corps",
-            to=["b@example.org"],
             html="<p>Corps</p>",
-            from_email="t@example.org",
         )
-        assert result.get(timeout=30) == 1
+        # a second delivery of the same task (a redelivery) finds it sent
+        assert outbox_send.delay(email.pk).get(timeout=30) is False
     sent = [m for m in mail.outbox if m.subject == "Par le worker"]
     assert len(sent) == 1
     assert sent[0].alternatives[0][1] == "text/html"
+    email.refresh_from_db()
+    assert email.status == OutboxEmail.Status.SENT

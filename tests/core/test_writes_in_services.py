@@ -14,17 +14,6 @@ from tests.core.writes import Write, app_files, is_entry_module, module_writes, 
 # module. Each says why.
 ALLOWED: dict[tuple[str, str], str] = {}
 
-# Copies of mechanisms the core kit of issue 19 replaces (backend/core/idempotency.py and
-# backend/core/outbox.py), rewritten by their own branches: they leave with them, so they
-# are not checked for staleness here.
-KIT_PENDING: dict[tuple[str, str], str] = {
-    ("backend/core/tasks.py", "email_send"): "SentEmail marker: the outbox replaces it",
-    ("backend/core/tasks.py", "sent_emails_prune"): "SentEmail marker: the outbox replaces it",
-    ("governance/votes/api.py", "_idempotent"): "idempotency record: core idempotent()",
-    ("pioneers/api.py", "ApplicationCreateApi.post"): "idempotency record: core idempotent()",
-    ("projects/api.py", "_replay_or_run"): "idempotency record: core idempotent()",
-}
-
 
 def _entry_writes() -> list[Write]:
     found: list[Write] = []
@@ -43,11 +32,7 @@ def test_the_entry_modules_are_found():
 
 
 def test_no_view_api_view_or_task_writes_a_model():
-    offenders = [
-        str(w)
-        for w in _entry_writes()
-        if (w.path, w.function) not in ALLOWED and (w.path, w.function) not in KIT_PENDING
-    ]
+    offenders = [str(w) for w in _entry_writes() if (w.path, w.function) not in ALLOWED]
     assert not offenders, "move these writes into a service:\n" + "\n".join(offenders)
 
 

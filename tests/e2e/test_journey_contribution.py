@@ -10,8 +10,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
+from backend.core.money import format_cents
 from marketplace.models import Contribution, StripeEvent
-from marketplace.templatetags.money import format_cents
 from tests.e2e.conftest import LANGUAGE_AND_SCREEN, assert_accessible, in_language
 from tests.factories import ProjectFactory
 from tests.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripe, install

@@ -180,6 +180,28 @@ def test_reminders_once_per_duty_per_30_days_in_the_member_language(
     assert DutyReminder.objects.filter(membership=m).count() == 4
 
 
+def test_a_reminder_is_sent_once_by_the_outbox_even_if_its_record_is_lost(
+    coordinator, membership_factory, django_capture_on_commit_callbacks
+):
+    from backend.core.models import OutboxEmail
+
+    m = membership_factory(user__email="retard@example.org")
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert duty_reminders_send(now=now) == 1
+    duties = "+".join(
+        sorted(DutyReminder.objects.filter(membership=m).values_list("duty", flat=True))
+    )
+    key = f"duty-reminder:{m.pk}:{duties}:{now.date().isoformat()}"
+    assert OutboxEmail.objects.get(key=key).status == OutboxEmail.Status.SENT
+    # the 30-day record gone (a run racing this one, a restore): the outbox still says no
+    DutyReminder.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert duty_reminders_send(now=now) == 0
+    assert len(mail.outbox) == 1
+    assert not DutyReminder.objects.exists()  # nothing recorded that was not sent
+
+
 def test_reminders_skip_members_in_good_standing_and_former_members(
     coordinator, membership_factory
 ):

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core import mail
 
+from backend.core.models import OutboxEmail
 from marketplace.models import Contribution, Fund, Payment, StripeEvent
 from tests.marketplace.conftest import (
     WEBHOOK_SECRET,
@@ -76,8 +77,7 @@ def test_completed_payment_marks_the_contribution_paid_with_stripes_amount(
     (receipt,) = mail.outbox
     assert receipt.to == ["ami@example.org"]
     assert card_contribution.receipt_number in receipt.subject
-    card_contribution.refresh_from_db()
-    assert card_contribution.receipt_sent_at is not None
+    assert OutboxEmail.objects.get(key=f"receipt:{card_contribution.pk}").status == "sent"
 
 
 def test_tampered_body_is_refused_and_nothing_is_stored(client, card_contribution):

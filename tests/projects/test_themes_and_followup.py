@@ -65,6 +65,6 @@ def test_followup_shows_hours_and_money_received(client, coordinator, membership
     )
     figures = {f.label: f.value for f in followup_figures(garden)}
     assert figures["Heures données au projet"] == "2\u00a0h\u00a030"
-    assert figures["Contributions reçues pour le projet"] == "0,00\u00a0€"
+    assert figures["Contributions reçues pour le projet"] == "0\u00a0€"
     html = client.get(garden.get_absolute_url()).content.decode()
     assert "Heures données au projet" in html

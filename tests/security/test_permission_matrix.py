@@ -75,7 +75,7 @@ ADMIN_STAFF: dict[str, dict] = {
     "admin:core_auditevent_change": {"coordinator": 403, "superuser": 200},
     "admin:core_outboxemail_changelist": {"coordinator": 403, "superuser": 200},
     "admin:core_outboxemail_add": {"coordinator": 403, "superuser": 403},
-    # The demo's conversations with the jardinier queued e-mails: the outbox has rows.
+    # the world's own e-mails (sign-ups, notices, the jardinier's threads) are outbox rows
     "admin:core_outboxemail_history": {"coordinator": 403, "superuser": 200},
     "admin:core_outboxemail_delete": {"coordinator": 403, "superuser": 200},
     "admin:core_outboxemail_change": {"coordinator": 403, "superuser": 200},

@@ -1,29 +1,21 @@
-from decimal import Decimal
-
 from django import template
-from django.utils.formats import number_format
+
+from backend.core.money import format_cents, format_minutes
 
 register = template.Library()
 
 
 @register.filter
 def euros(cents) -> str:
-    """Integer cents shown as money in the active language: 1500 → « 15,00 € »."""
-    if cents is None or cents == "":
-        return ""
-    amount = Decimal(int(cents)) / 100
-    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)}\u00a0€"
+    """Integer cents shown as money in the active language (``format_cents``):
+    1500 → « 15 € », 1250 → « 12,50 € » in French, « €12.50 » in English."""
+    return format_cents(cents)
 
 
 @register.filter
 def hours(minutes) -> str:
-    """Integer minutes shown as hours: 90 → « 1 h 30 »."""
-    if minutes is None or minutes == "":
-        return ""
-    minutes = int(minutes)
-    sign = "−" if minutes < 0 else ""
-    h, m = divmod(abs(minutes), 60)
-    return f"{sign}{h}\u00a0h\u00a0{m:02d}" if m else f"{sign}{h}\u00a0h"
+    """Integer minutes shown as hours (``format_minutes``): 90 → « 1 h 30 »."""
+    return format_minutes(minutes)
 
 
 @register.simple_tag(takes_context=True)
