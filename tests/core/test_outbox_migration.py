@@ -31,7 +31,7 @@ UPGRADES = {
 def _latest(executor: MigrationExecutor) -> list[tuple[str, str]]:
     leaves = executor.loader.graph.leaf_nodes()
     plan = {node for leaf in leaves for node in executor.loader.graph.forwards_plan(leaf)}
-    assert UPGRADES <= plan
+    assert UPGRADES.issubset(plan)
     return leaves
 
 
