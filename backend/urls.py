@@ -28,6 +28,7 @@ urlpatterns = [
     path("membres/", include("governance.urls")),
     path("projets/", include("projects.urls")),
     path("pionniers/", include("pioneers.urls")),
+    path("", include("commons.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("backend.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
