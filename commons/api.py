@@ -299,8 +299,10 @@ class EntryMapApi(APIView):
                     "type": "Point",
                     "coordinates": [point["longitude"], point["latitude"]],
                 },
+                # The pioneers' map script shows ``name`` as the link and ``title`` below it.
                 "properties": {
-                    "title": point["title"],
+                    "name": point["title"],
+                    "title": str(EntryKind(point["kind"]).label),
                     "kind": point["kind"],
                     "commune": point["commune"],
                     "url": reverse("commons:entry_detail", args=[point["id"]]),

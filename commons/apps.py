@@ -10,3 +10,8 @@ class CommonsConfig(AppConfig):
         from commons import pioneer_section
 
         pioneer_section.register()
+
+        from backend.core.navigation import menu_audience_register
+        from commons.rules import user_is_editor
+
+        menu_audience_register("commons_editor", user_is_editor)

@@ -10,6 +10,8 @@ from commons.models import CommitteeMember, ResourceStatus
 def is_committee_member(user) -> bool:
     if not user or not user.is_authenticated:
         return False
+    if user.is_superuser:
+        return True  # a superuser holds every right, the committee's too
     cached = getattr(user, "_commons_committee", None)
     if cached is None:
         cached = CommitteeMember.objects.filter(user=user, ended_at__isnull=True).exists()

@@ -177,8 +177,8 @@ def resource_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def resource_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
     form = forms.FeedbackForm(request.POST)
@@ -263,8 +263,8 @@ def committee(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @rule_required("commons.appoint_committee")
+@require_POST
 def committee_appoint(request: HttpRequest) -> HttpResponse:
     form = forms.AppointForm(request.POST)
     if form.is_valid():
@@ -281,8 +281,8 @@ def committee_appoint(request: HttpRequest) -> HttpResponse:
     return redirect("commons:committee")
 
 
-@require_POST
 @rule_required("commons.appoint_committee")
+@require_POST
 def committee_end(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(CommitteeMember, pk=pk)
     committee_services.committee_member_end(actor=request.user, member=member)
@@ -290,8 +290,8 @@ def committee_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("commons:committee")
 
 
-@require_POST
 @rule_required("commons.view_committee")
+@require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
     form = forms.SessionForm(request.POST)
     if form.is_valid():
@@ -335,8 +335,8 @@ def resource_review(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_POST
 @rule_required("commons.decide_resource")
+@require_POST
 def resource_decide(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
     form = forms.DecisionForm(request.POST)
@@ -466,8 +466,8 @@ def entry_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "commons/entry_history.html", {"entry": entry, "revisions": revisions})
 
 
-@require_POST
 @rule_required("commons.report_entry")
+@require_POST
 def entry_report(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     if web_throttled(request, DirectoryReportRateThrottle):
@@ -490,8 +490,8 @@ def entry_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("commons:directory")
 
 
-@require_POST
 @rule_required("commons.moderate_entry")
+@require_POST
 def entry_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     form = forms.ModerationForm(request.POST)

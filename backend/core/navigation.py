@@ -96,6 +96,25 @@ MENU: tuple[MenuSection, ...] = (
         matches=("projects:",),
     ),
     MenuSection(
+        code="commons",
+        label=_("Commons"),
+        url_name="commons:resource_list",
+        items=(
+            MenuItem(_("Resources"), "commons:resource_list", also=("commons:resource_*",)),
+            MenuItem(_("Where to start?"), "commons:start"),
+            MenuItem(_("Place à l'acte"), "commons:directory", also=("commons:entry_*",)),
+            MenuItem(_("Map"), "commons:directory_map"),
+            MenuItem(_("Review grid"), "commons:grid"),
+            MenuItem(
+                _("Editorial committee"),
+                "commons:committee",
+                "commons_editor",
+                also=("commons:moderation",),
+            ),
+        ),
+        matches=("commons:",),
+    ),
+    MenuSection(
         code="votes",
         label=_("Votes"),
         url_name="governance:vote_list",

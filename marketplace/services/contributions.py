@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from backend.core.services import audit_record
+from commons.models import Resource, ResourceStatus
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
     Contribution,
@@ -106,6 +107,7 @@ def contribution_create(
     amount_cents: int,
     currency: str = CURRENCY,
     channel: str,
+    resource: Resource | None = None,
     email: str = "",
     name: str = "",
     message: str = "",
@@ -146,11 +148,18 @@ def contribution_create(
             code="target_closed",
             errors={"target": [_("This project does not accept contributions.")]},
         )
+    if resource is not None and (project is not None or resource.status != ResourceStatus.PUBLISHED):
+        raise MarketplaceError(
+            _("This resource does not accept contributions."),
+            code="target_closed",
+            errors={"target": [_("This resource does not accept contributions.")]},
+        )
     fund = fund_get_or_create(project=project)
     try:
         with transaction.atomic():
             contribution = Contribution.objects.create(
                 fund=fund,
+                resource=resource,
                 user=actor if authenticated else None,
                 email=email,
                 name=name.strip(),
@@ -279,6 +288,7 @@ def contribution_start(
     public: bool = False,
     language: str = "fr",
     idempotency_key: str | None = None,
+    resource: Resource | None = None,
 ) -> Contribution:
     """What the contribution form and ``POST /api/v1/contributions/`` both do: record
     the pledge, then open Stripe Checkout when card payments are on and wanted."""
@@ -297,6 +307,7 @@ def contribution_start(
         public=public,
         language=language,
         idempotency_key=idempotency_key,
+        resource=resource,
     )
     return contribution_checkout_start(contribution=contribution)
 

@@ -108,6 +108,7 @@ def _objects(world: World) -> dict:
     """One object of each kind, owned by people of the demo (not by the roles)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from commons.models import CommitteeMember, Entry, Resource
     from governance.models import Assembly, Membership, Resolution, Vote
     from marketplace.models import Contribution, Exchange, Listing, TimeAccount, TimeTransfer
     from pioneers.models import Application, ImportJob, Pioneer
@@ -147,6 +148,12 @@ def _objects(world: World) -> dict:
         "exchange": Exchange.objects.filter(status="accepted").first(),
         "exchange_proposed": Exchange.objects.filter(status="proposed").first(),
         "content_type": ContentType.objects.get_for_model(Project),
+        "resource": Resource.objects.filter(status="published").order_by("pk").first(),
+        "resource_proposed": Resource.objects.filter(status="proposed").order_by("pk").first(),
+        "resource_refused": Resource.objects.filter(status="refused").order_by("pk").first(),
+        "entry": Entry.objects.filter(status="visible").order_by("pk").first(),
+        "entry_hidden": Entry.objects.filter(status="hidden").order_by("pk").first(),
+        "committee_member": CommitteeMember.objects.order_by("pk").first(),
     }
 
 

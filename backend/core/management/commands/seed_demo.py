@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "governance.votes.demo",
     "pioneers.demo",
     "projects.demo",
+    "commons.demo",
     "marketplace.demo",
 ]
 
