@@ -204,6 +204,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Terreau"
 # Coordinators hold the keys of the cooperative: in production they must turn on TOTP.
 TERREAU_REQUIRE_COORDINATOR_2FA = PRODUCTION
+# Raise when a transaction locks tables out of backend.core.locks.LOCK_ORDER (tests).
+TERREAU_LOCK_ORDER_CHECK = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
@@ -295,6 +297,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_RESULT_EXPIRES = 3600
 # Periodic tasks: Celery's own schedule (django-celery-beat does not install with Django 6.1).
 CELERY_BEAT_SCHEDULE: dict = {
+    "core-outbox-flush": {
+        "task": "backend.core.tasks.outbox_flush",
+        "schedule": 5 * 60,
+    },
     "core-sent-emails-prune": {
         "task": "backend.core.tasks.sent_emails_prune",
         "schedule": 24 * 60 * 60,

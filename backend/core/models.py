@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,10 +49,12 @@ class IdempotencyRecord(models.Model):
     """The first answer to a write sent with an ``Idempotency-Key``, replayed on retries."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
+    key = models.CharField(max_length=255)
     scope = models.CharField(max_length=100)
+    # A digest of the request's body: the same key sent with another body is refused.
+    fingerprint = models.CharField(max_length=64, blank=True, default="")
     status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
+    response = models.JSONField(null=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,3 +82,41 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.task_id
+
+
+class OutboxEmail(models.Model):
+    """One e-mail to send: written in the transaction that decides to send it, sent by
+    Celery after that transaction commits, retried on failure, and never sent twice — the
+    row is the marker. A ``key`` (``"vote-notice:12:34"``) makes a second request to send
+    the same message a no-op, whoever asks and however often."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("to send")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True, null=True, blank=True)
+    to = models.JSONField(_("recipients"), default=list)
+    from_email = models.CharField(_("sender"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    # [{"filename", "content_b64", "mimetype"}]
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -14,6 +14,7 @@ ADMIN_MODELS = (
     "account.emailaddress",
     "mfa.authenticator",
     "core.auditevent",
+    "core.outboxemail",
     "governance.cooperativesettings",
     "governance.college",
     "governance.membership",

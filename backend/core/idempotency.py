@@ -1,0 +1,107 @@
+"""One way to make a write safe to retry: the ``Idempotency-Key`` of a client.
+
+The record of the key and the write it protects commit in the same transaction, so
+there is no moment where one exists without the other:
+
+- same user, scope and key, same request body → the first answer, nothing written again;
+- same key, another body → 409 ``idempotency_key_reused``, nothing written;
+- two concurrent requests with the same key → one write: the second request's insert of
+  the key waits on the unique index until the first commits, then replays its answer
+  (or, if the first rolled back, runs itself).
+
+Answers that are errors (status ≥ 400) are not kept and their writes are rolled back, so
+a client may fix its request and retry with the same key.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from backend.core.errors import ApplicationError, ConflictError
+from backend.core.models import IdempotencyRecord
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+# A record waiting for its answer: only ever seen inside its own transaction.
+_PENDING = 0
+
+
+def idempotency_key_clean(raw: str | None) -> str | None:
+    """The key as sent (surrounding spaces removed), ``None`` when absent; a key longer
+    than ``IDEMPOTENCY_KEY_MAX_LENGTH`` or with control characters is refused (400)."""
+    key = (raw or "").strip()
+    if not key:
+        return None
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH or not key.isprintable():
+        raise ApplicationError(
+            _("The Idempotency-Key header must be at most %(max)d printable characters.")
+            % {"max": IDEMPOTENCY_KEY_MAX_LENGTH},
+            code="idempotency_key_invalid",
+        )
+    return key
+
+
+def _json_default(value: Any) -> str:
+    name, size = getattr(value, "name", None), getattr(value, "size", None)
+    if name is not None and size is not None:  # an uploaded file: its name and size
+        return f"file:{name}:{size}"
+    return str(value)
+
+
+def request_fingerprint(data: Any) -> str:
+    """A stable digest of a request's body (dicts in any key order give the same one)."""
+    if hasattr(data, "lists"):  # a QueryDict from a form or multipart body
+        data = dict(data.lists())
+    canonical = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), default=_json_default, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotent(
+    *,
+    scope: str,
+    key: str | None,
+    request_fingerprint: str,
+    user,
+    run: Callable[[], tuple[int, Any]],
+) -> tuple[int, Any]:
+    """Run ``run()`` (which writes and returns ``(status, json-able answer)``) at most once
+    per ``(user, scope, key)``; without a key it simply runs, in a transaction."""
+    key = idempotency_key_clean(key)
+    with transaction.atomic():
+        if key is None:
+            status, data = run()
+            if status >= 400:
+                transaction.set_rollback(True)
+            return status, data
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    user=user,
+                    scope=scope,
+                    key=key,
+                    fingerprint=request_fingerprint,
+                    status_code=_PENDING,
+                    response=None,
+                )
+        except IntegrityError:
+            # Another request with this key has committed (PostgreSQL made this insert
+            # wait for it): answer what it answered.
+            done = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
+            if done.fingerprint and done.fingerprint != request_fingerprint:
+                raise ConflictError(
+                    _("This Idempotency-Key was already used for a different request."),
+                    code="idempotency_key_reused",
+                ) from None
+            return done.status_code, done.response
+        status, data = run()
+        if status >= 400:
+            # Not an answer to keep: forget the key and whatever the attempt wrote.
+            transaction.set_rollback(True)
+            return status, data
+        IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=status, response=data)
+        return status, data
