@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from backend.accounts.roles import user_is_coordinator
 from commons.models import (
     Audience,
     Axis,
@@ -10,7 +11,6 @@ from commons.models import (
     ReviewCriterion,
     ReviewLevel,
 )
-from backend.accounts.roles import user_is_coordinator
 from commons.services.resources import resource_index
 
 

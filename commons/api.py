@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
 from commons import selectors
 from commons.models import (
@@ -150,10 +151,19 @@ class ResourceListApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ResourceOutput(page, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: SuggestionOutput})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: SuggestionOutput},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        return idempotent_response(
+            request, scope="commons.resource_suggest", run=lambda: self._suggest(request, data)
+        )
+
+    def _suggest(self, request: Request, data: InputSerializer) -> Response:
         v = data.validated_data
         resource = resource_services.resource_suggest(
             actor=request.user,

@@ -16,7 +16,12 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 
 # Model labels, in the order their rows may be locked within one transaction.
-LOCK_ORDER: tuple[str, ...] = ()
+LOCK_ORDER: tuple[str, ...] = (
+    # commons: a seat, then a resource, then a directory entry.
+    "commons.CommitteeMember",
+    "commons.Resource",
+    "commons.Entry",
+)
 
 
 class LockOrderError(RuntimeError):

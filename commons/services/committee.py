@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from backend.accounts.roles import user_is_coordinator
 from backend.core.locks import lock_row
-from backend.core.notifications import email_user
+from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from commons.errors import CommonsError
 from commons.models import (
@@ -49,9 +49,7 @@ def committee_member_appoint(*, actor, user) -> CommitteeMember:
     """The coordinator appoints someone to the committee, within the number of seats."""
     if not user_is_coordinator(actor):
         raise _forbidden(_("Only the coordinator appoints the committee."))
-    # Seats are counted under a lock on the appointee's row: two appointments of the same
-    # person serialise here, and the partial unique index refuses a second active seat.
-    lock_row(type(user), user.pk)
+    # A second active seat for the same person is refused by the partial unique index.
     if CommitteeMember.objects.filter(user=user, ended_at__isnull=True).exists():
         raise CommonsError(_("This person already sits on the committee."), code="already_member")
     seats = settings.COMMONS_COMMITTEE_MAX_SEATS
@@ -253,5 +251,6 @@ def resource_decide(*, actor, resource: Resource, outcome: str, reasons: str) ->
             user=author,
             template_prefix="commons/email/decision",
             context={"resource": resource, "decision": decision, "reviews": reviews},
+            key=f"commons-decision-{decision.pk}",
         )
     return decision
