@@ -151,6 +151,7 @@ def test_concurrent_reports_are_counted_exactly(user_factory):
     succeeded = [r for r in results if isinstance(r, EntryReport)]
     refused = [r for r in results if isinstance(r, CommonsError)]
     # Exactly three reports count: the third hides the entry, the others are refused.
-    assert len(succeeded) == 3 and len(refused) == 5, results
+    assert len(succeeded) == 3, results
+    assert len(refused) == 5, results
     assert entry.report_count == 3 == EntryReport.objects.filter(entry=entry).count()
     assert entry.status == EntryStatus.HIDDEN
