@@ -182,7 +182,7 @@ class FeedbackForm(forms.Form):
         help_text=_("1 = not at all, 5 = very well."),
     )
     comment = forms.CharField(
-        label=_("Comment"),
+        label=_("Your comment"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -57,7 +57,7 @@ class Audience(Labelled):
 
 class ResourceKind(models.TextChoices):
     TOOL = "tool", _("Tool")
-    METHOD = "method", _("Method")
+    METHOD = "method", _("Working method")
     ACTION_SHEET = "action_sheet", _("Action sheet")
     EXPERIENCE = "experience", _("Experience report")
     RECOMMENDATION = "recommendation", _("Recommendation")

@@ -72,7 +72,7 @@ def test_the_menu_folds_behind_a_button_that_needs_no_javascript(client):
         ("/projets/", "Projets", "Tous les projets"),
         ("/projets/classement/", "Projets", "Classement"),
         ("/ressources/", "Communs", "Ressources"),
-        ("/place-a-lacte/", "Communs", "Place à l'acte"),
+        ("/place-a-lacte/", "Communs", "Place à l&#x27;acte"),
         ("/marche/", "Place des marchés", "Annonces"),
         ("/heures/chiffres/", "Place des marchés", "Chiffres des heures"),
         ("/a-propos/", "Coopérative", "À propos"),
