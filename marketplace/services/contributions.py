@@ -148,7 +148,9 @@ def contribution_create(
             code="target_closed",
             errors={"target": [_("This project does not accept contributions.")]},
         )
-    if resource is not None and (project is not None or resource.status != ResourceStatus.PUBLISHED):
+    if resource is not None and (
+        project is not None or resource.status != ResourceStatus.PUBLISHED
+    ):
         raise MarketplaceError(
             _("This resource does not accept contributions."),
             code="target_closed",
