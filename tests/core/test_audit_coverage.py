@@ -1,4 +1,4 @@
-"""Every write service of governance, pioneers, projects and the marketplace records an
+"""Every write service of governance, pioneers, projects, the commons and the marketplace records an
 audit event: a new service that forgets it fails here (or must say why it is no action)."""
 
 import ast
@@ -8,7 +8,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("governance", "pioneers", "projects", "marketplace")
+APPS = ("governance", "pioneers", "projects", "commons", "marketplace")
 
 # Public functions of the service modules that are not actions: reads, checks, locks,
 # pure helpers. Each says why; anything else must reach audit_record.
@@ -41,6 +41,13 @@ NOT_ACTIONS = {
     "project_lock": "takes a row lock for the caller",
     "forbidden": "builds an error",
     "ranking_compute": "a preview, nothing stored",
+    "resource_index": "refreshes the search columns of a resource its caller audits",
+    "resource_read_count": "a read counter, no one's action on purpose (no personal tracking)",
+    "reviews_needed": "reads a setting",
+    "review_failures": "a read",
+    "session_default_date": "a read",
+    "entry_clean": "validation",
+    "reports_to_hide": "reads a setting",
     "concern_shares_refresh": (
         "recomputes a derived figure from today's pioneer count; ranking_publish, which "
         "runs it, records the ranking it feeds"
