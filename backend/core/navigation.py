@@ -1,4 +1,4 @@
-"""The site's main menu: seven sections, each with the pages it groups.
+"""The site's main menu: eight sections, each with the pages it groups.
 
 Only URL names are named here (strings, no import), so the rule that an app never
 imports the apps to its right still holds: base.html always linked every app anyway.
