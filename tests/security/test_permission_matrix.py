@@ -75,9 +75,10 @@ ADMIN_STAFF: dict[str, dict] = {
     "admin:core_auditevent_change": {"coordinator": 403, "superuser": 200},
     "admin:core_outboxemail_changelist": {"coordinator": 403, "superuser": 200},
     "admin:core_outboxemail_add": {"coordinator": 403, "superuser": 403},
-    "admin:core_outboxemail_history": {"coordinator": REDIRECT, "superuser": REDIRECT},
-    "admin:core_outboxemail_delete": {"coordinator": 403, "superuser": REDIRECT},
-    "admin:core_outboxemail_change": {"coordinator": 403, "superuser": REDIRECT},
+    # The demo queues e-mails (the committee's decisions on resources): rows exist.
+    "admin:core_outboxemail_history": {"coordinator": 403, "superuser": 200},
+    "admin:core_outboxemail_delete": {"coordinator": 403, "superuser": 200},
+    "admin:core_outboxemail_change": {"coordinator": 403, "superuser": 200},
     "admin:governance_cooperativesettings_changelist": {"coordinator": 403, "superuser": 200},
     "admin:governance_cooperativesettings_add": {"coordinator": 403, "superuser": 403},
     "admin:governance_cooperativesettings_history": {"coordinator": 403, "superuser": 200},
