@@ -41,6 +41,9 @@ ENV_SCHEME = {
     "TERREAU_API_THROTTLE_USER": (str, "600/minute"),
     "TERREAU_LOG_LEVEL": (str, "INFO"),
     "TERREAU_EXCHANGE_AUTO_CONFIRM_DAYS": (int, 7),
+    "TERREAU_COMMITTEE_MAX_SEATS": (int, 30),
+    "TERREAU_COMMITTEE_SESSION_MONTHS": (int, 3),
+    "TERREAU_DIRECTORY_REPORTS_TO_HIDE": (int, 3),
     "TERREAU_MAP_TILES_URL": (str, "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"),
 }
 env = environ.Env(**ENV_SCHEME)
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
     "pioneers",
     "projects",
     "events",
+    "commons",
     "marketplace",
 ]
 
@@ -209,7 +213,7 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 # One catalogue per app (``<app>/locale``): `make messages` files each string in the
 # catalogue of the app whose code holds it, so apps never edit each other's catalogues.
-TERREAU_APPS = ["backend", "governance", "pioneers", "projects", "marketplace"]
+TERREAU_APPS = ["backend", "governance", "pioneers", "projects", "commons", "marketplace"]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in TERREAU_APPS]
 LANGUAGE_COOKIE_NAME = "terreau_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -345,6 +349,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # An exchange marked done is confirmed (and paid) after this many days without dispute.
 MARKETPLACE_EXCHANGE_AUTO_CONFIRM_DAYS = env("TERREAU_EXCHANGE_AUTO_CONFIRM_DAYS")
+# The commons: seats on the editorial committee, the rhythm of its sessions, the number
+# of reviews a decision needs, and the reports that hide a directory entry at once.
+COMMONS_COMMITTEE_MAX_SEATS = env("TERREAU_COMMITTEE_MAX_SEATS")
+COMMONS_SESSION_MONTHS = env("TERREAU_COMMITTEE_SESSION_MONTHS")
+COMMONS_REVIEWS_NEEDED = 2
+COMMONS_REPORTS_TO_HIDE = env("TERREAU_DIRECTORY_REPORTS_TO_HIDE")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -370,6 +380,7 @@ REST_FRAMEWORK = {
         "contributions": "30/hour",
         "ballots": "20/minute",
         "resolution_votes": "120/minute",
+        "directory_reports": "10/hour",
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -387,6 +398,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ResourceKindEnum": "commons.models.ResourceKind.choices",
+        "EntryKindEnum": "commons.models.EntryKind.choices",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "backend.api.schema.error_responses_hook",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("evenements/", include("events.urls")),
     path("calendar/", include("events.calendar_urls")),
     path("resumes/", include("backend.core.digest_urls")),
+    path("", include("commons.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("backend.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

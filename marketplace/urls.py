@@ -14,6 +14,11 @@ urlpatterns = [
         name="contribute_project",
     ),
     path(
+        "contribuer/ressource/<slug:slug>/",
+        contributions.contribute_resource,
+        name="contribute_resource",
+    ),
+    path(
         "contribuer/merci/<uuid:token>/",
         contributions.contribution_success,
         name="contribution_success",

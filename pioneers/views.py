@@ -15,6 +15,7 @@ from backend.accounts.decorators import coordinator_required
 from backend.core.errors import ApplicationError
 from pioneers import forms, selectors, services
 from pioneers.models import Application, ApplicationStatus, Criterion, ImportJob, Pioneer
+from pioneers.sections import pioneer_sections_render
 from pioneers.visibility import can_see, pioneer_card, pioneer_cards, viewer_for
 
 PAGE_SIZE = 20
@@ -129,7 +130,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pioneers/detail.html",
-        {"card": pioneer_card(viewer, pioneer), "viewer": viewer},
+        {
+            "card": pioneer_card(viewer, pioneer),
+            "viewer": viewer,
+            "sections": pioneer_sections_render(request, pioneer.pk),
+        },
     )
 
 

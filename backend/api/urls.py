@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("projects.api_urls")),
     path("", include("pioneers.api_urls")),
     path("", include("events.api_urls")),
+    path("", include("commons.api_urls")),
 ]

@@ -64,7 +64,10 @@ LOCK_ORDER: tuple[str, ...] = (
     "projects.Comment",
     # events: the event row serialises its seats and waiting list.
     "events.Event",
-    # ---- commons.* goes here, after events and before the marketplace's models.
+    # commons: a seat, then a resource, then a directory entry.
+    "commons.CommitteeMember",
+    "commons.Resource",
+    "commons.Entry",
     "marketplace.Listing",
     "marketplace.Exchange",
     "marketplace.TimeAccount",

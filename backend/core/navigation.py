@@ -1,4 +1,4 @@
-"""The site's main menu: seven sections, each with the pages it groups.
+"""The site's main menu: eight sections, each with the pages it groups.
 
 Only URL names are named here (strings, no import), so the rule that an app never
 imports the apps to its right still holds: base.html always linked every app anyway.
@@ -104,6 +104,25 @@ MENU: tuple[MenuSection, ...] = (
             MenuItem(_("Review"), "projects:review", "coordinator"),
         ),
         matches=("projects:",),
+    ),
+    MenuSection(
+        code="commons",
+        label=_("Commons"),
+        url_name="commons:resource_list",
+        items=(
+            MenuItem(_("Resources"), "commons:resource_list", also=("commons:resource_*",)),
+            MenuItem(_("Where to start?"), "commons:start"),
+            MenuItem(_("Place à l'acte"), "commons:directory", also=("commons:entry_*",)),
+            MenuItem(_("Map"), "commons:directory_map"),
+            MenuItem(_("Review grid"), "commons:grid"),
+            MenuItem(
+                _("Editorial committee"),
+                "commons:committee",
+                "commons_editor",
+                also=("commons:moderation",),
+            ),
+        ),
+        matches=("commons:",),
     ),
     MenuSection(
         code="votes",

@@ -9,7 +9,7 @@ from django.utils import timezone
 from backend.core.models import AuditEvent
 
 # The apps whose objects the journal is about (the object type filter offers these).
-AUDITED_APPS = ("accounts", "governance", "pioneers", "projects", "marketplace")
+AUDITED_APPS = ("accounts", "governance", "pioneers", "projects", "commons", "marketplace")
 
 
 def audit_object_types() -> QuerySet[ContentType]:

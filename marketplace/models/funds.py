@@ -174,6 +174,16 @@ class Contribution(TimeStampedModel):
         related_name="contributions",
         verbose_name=_("contributor account"),
     )
+    # A contribution to the commons for a resource of the centre: the money goes to the
+    # cooperative's fund, earmarked for the resource's authors and upkeep.
+    resource = models.ForeignKey(
+        "commons.Resource",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("resource"),
+    )
     email = models.EmailField(_("e-mail address"), blank=True)
     name = models.CharField(_("name"), max_length=120, blank=True)
     message = models.TextField(_("message"), max_length=1000, blank=True)

@@ -103,7 +103,11 @@ def contribution_detail_get(*, pk: int) -> Contribution | None:
 
 
 def contribution_by_token_get(*, token) -> Contribution | None:
-    return Contribution.objects.select_related("fund__project").filter(public_token=token).first()
+    return (
+        Contribution.objects.select_related("fund__project", "resource")
+        .filter(public_token=token)
+        .first()
+    )
 
 
 def projects_contributable() -> QuerySet[Project]:

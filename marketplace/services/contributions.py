@@ -20,6 +20,7 @@ from backend.core.locks import lock_row
 from backend.core.money import format_cents
 from backend.core.outbox import outbox_enqueue, outbox_key_exists
 from backend.core.services import audit_record
+from commons.models import Resource, ResourceStatus
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
     Contribution,
@@ -107,6 +108,7 @@ def contribution_create(
     amount_cents: int,
     currency: str = CURRENCY,
     channel: str,
+    resource: Resource | None = None,
     email: str = "",
     name: str = "",
     message: str = "",
@@ -147,11 +149,20 @@ def contribution_create(
             code="target_closed",
             errors={"target": [_("This project does not accept contributions.")]},
         )
+    if resource is not None and (
+        project is not None or resource.status != ResourceStatus.PUBLISHED
+    ):
+        raise MarketplaceError(
+            _("This resource does not accept contributions."),
+            code="target_closed",
+            errors={"target": [_("This resource does not accept contributions.")]},
+        )
     fund = fund_get_or_create(project=project)
     try:
         with transaction.atomic():
             contribution = Contribution.objects.create(
                 fund=fund,
+                resource=resource,
                 user=actor if authenticated else None,
                 email=email,
                 name=name.strip(),
@@ -280,6 +291,7 @@ def contribution_pledge(
     public: bool = False,
     language: str = "fr",
     idempotency_key: str | None = None,
+    resource: Resource | None = None,
 ) -> Contribution:
     """Record the pledge on the channel it will be paid by: Stripe when card payments
     are on and wanted, a bank transfer otherwise."""
@@ -298,6 +310,7 @@ def contribution_pledge(
         public=public,
         language=language,
         idempotency_key=idempotency_key,
+        resource=resource,
     )
     return contribution
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from commons.models import Resource, ResourceStatus
 from marketplace.errors import MarketplaceError
 from marketplace.models import Contribution, ContributionChannel, ContributionStatus
 from marketplace.selectors.funds import contribution_by_token_get, contribution_settings_get
@@ -27,7 +28,15 @@ def contribute_project(request: HttpRequest, slug: str) -> HttpResponse:
     return _contribution_page(request, project=project)
 
 
-def _contribution_page(request: HttpRequest, *, project: Project | None) -> HttpResponse:
+def contribute_resource(request: HttpRequest, slug: str) -> HttpResponse:
+    """A free-price contribution to the commons for a published resource of the centre."""
+    resource = get_object_or_404(Resource, slug=slug, status=ResourceStatus.PUBLISHED)
+    return _contribution_page(request, project=None, resource=resource)
+
+
+def _contribution_page(
+    request: HttpRequest, *, project: Project | None, resource: Resource | None = None
+) -> HttpResponse:
     from marketplace.forms.funds import ContributionForm
 
     limits = contribution_settings_get()
@@ -50,6 +59,7 @@ def _contribution_page(request: HttpRequest, *, project: Project | None) -> Http
                 contribution = contribution_start(
                     actor=request.user,
                     project=project,
+                    resource=resource,
                     amount_cents=data["amount_cents"],
                     card=data.get("method", "transfer") == "card",
                     email=data.get("email", ""),
@@ -78,6 +88,7 @@ def _contribution_page(request: HttpRequest, *, project: Project | None) -> Http
         {
             "form": form,
             "project": project,
+            "resource": resource,
             "limits": limits,
             "card_available": card_available,
         },
@@ -95,6 +106,8 @@ def _transfer_context(contribution: Contribution) -> dict:
 
 
 def _retry_url(contribution: Contribution) -> str:
+    if contribution.resource_id:
+        return reverse("marketplace:contribute_resource", args=[contribution.resource.slug])
     if contribution.fund.project_id:
         return reverse("marketplace:contribute_project", args=[contribution.fund.project.slug])
     return reverse("marketplace:contribute")

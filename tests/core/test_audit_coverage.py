@@ -1,5 +1,6 @@
-"""Every write service of governance, pioneers, projects and the marketplace records an
-audit event: a new service that forgets it fails here (or must say why it is no action).
+"""Every write service of governance, pioneers, projects, events, the commons and the
+marketplace records an audit event: a new service that forgets it fails here (or must
+say why it is no action).
 Beyond the services, every function of every module of every app that writes a model
 (tests/core/writes.py) records one too, or is a private helper of one that does, or is
 on the short UNAUDITED_WRITES list with its reason (issue 19)."""
@@ -11,7 +12,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("governance", "pioneers", "projects", "marketplace")
+APPS = ("governance", "pioneers", "projects", "commons", "marketplace")
 
 # Public functions of the service modules that are not actions: reads, checks, locks,
 # pure helpers. Each says why; anything else must reach audit_record.
@@ -42,6 +43,13 @@ NOT_ACTIONS = {
     "photo_prepare": "image processing, before the write",
     "forbidden": "builds an error",
     "ranking_compute": "a preview, nothing stored",
+    "resource_index": "refreshes the search columns of a resource its caller audits",
+    "resource_read_count": "a read counter, no one's action on purpose (no personal tracking)",
+    "reviews_needed": "reads a setting",
+    "review_failures": "a read",
+    "session_default_date": "a read",
+    "entry_clean": "validation",
+    "reports_to_hide": "reads a setting",
     "concern_shares_refresh": (
         "recomputes a derived figure from today's pioneer count; ranking_publish, which "
         "runs it, records the ranking it feeds"
@@ -131,6 +139,13 @@ def test_no_stale_exemption():
 # own, or the one of the audited function they serve). Short, each with its reason.
 UNAUDITED_WRITES = {
     "backend/core/services.py:audit_record": "the audit event itself",
+    "commons/search.py:search_document_refresh": (
+        "a derived search column, rebuilt by the audited resource services"
+    ),
+    "commons/services/resources.py:resource_index": (
+        "a derived search column, rebuilt by the audited resource services"
+    ),
+    "commons/services/resources.py:resource_read_count": "a read counter: nobody's trace",
     "backend/accounts/privacy.py:audit_scrub": (
         "part of an erasure; the erase service of backend/accounts/privacy.py records it"
     ),

@@ -1,4 +1,4 @@
-"""The main menu: seven sections in the cooperative's words, sub-navigation for the
+"""The main menu: eight sections in the cooperative's words, sub-navigation for the
 sections with several pages, the current page marked, a disclosure button on phones
 that needs no JavaScript, and no link a person could not follow."""
 
@@ -17,12 +17,22 @@ FRENCH = [
     "Accueil",
     "Pionniers",
     "Projets",
+    "Communs",
     "Votes",
     "Place des marchés",
     "Coopérative",
     "Contribuer",
 ]
-ENGLISH = ["Home", "Pioneers", "Projects", "Votes", "Marketplace", "Cooperative", "Contribute"]
+ENGLISH = [
+    "Home",
+    "Pioneers",
+    "Projects",
+    "Commons",
+    "Votes",
+    "Marketplace",
+    "Cooperative",
+    "Contribute",
+]
 
 
 def _main_nav(html: str) -> str:
@@ -36,11 +46,11 @@ def _labels(nav_html: str) -> list[str]:
     ]
 
 
-def test_the_menu_reads_the_seven_sections_in_french(client):
+def test_the_menu_reads_the_eight_sections_in_french(client):
     assert _labels(_main_nav(client.get("/").content.decode())) == FRENCH
 
 
-def test_the_menu_reads_the_seven_sections_in_english(client, settings):
+def test_the_menu_reads_the_eight_sections_in_english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert _labels(_main_nav(client.get("/").content.decode())) == ENGLISH
 
@@ -61,6 +71,8 @@ def test_the_menu_folds_behind_a_button_that_needs_no_javascript(client):
         ("/pionniers/carte/", "Pionniers", "Carte"),
         ("/projets/", "Projets", "Tous les projets"),
         ("/projets/classement/", "Projets", "Classement"),
+        ("/ressources/", "Communs", "Ressources"),
+        ("/place-a-lacte/", "Communs", "Place à l&#x27;acte"),
         ("/marche/", "Place des marchés", "Annonces"),
         ("/heures/chiffres/", "Place des marchés", "Chiffres des heures"),
         ("/a-propos/", "Coopérative", "À propos"),

@@ -127,6 +127,7 @@ def _objects(world: World) -> dict:
     """One object of each kind, owned by people of the demo (not by the roles)."""
     from django.contrib.contenttypes.models import ContentType
 
+    from commons.models import CommitteeMember, Entry, Resource
     from governance.models import (
         Assembly,
         CoordinatorThread,
@@ -178,6 +179,12 @@ def _objects(world: World) -> dict:
         "thread_message": ThreadMessage.objects.exclude(thread__author__in=mine)
         .order_by("pk")
         .first(),
+        "resource": Resource.objects.filter(status="published").order_by("pk").first(),
+        "resource_proposed": Resource.objects.filter(status="proposed").order_by("pk").first(),
+        "resource_refused": Resource.objects.filter(status="refused").order_by("pk").first(),
+        "entry": Entry.objects.filter(status="visible").order_by("pk").first(),
+        "entry_hidden": Entry.objects.filter(status="hidden").order_by("pk").first(),
+        "committee_member": CommitteeMember.objects.order_by("pk").first(),
     }
 
 

@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "pioneers.demo",
     "projects.demo",
     "events.demo",
+    "commons.demo",
     "marketplace.demo",
 ]
 
