@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
+from backend.core.permissions import coordinator_required
 from governance import forms, selectors, services
 from governance.duties import duty_states, in_good_standing
 from governance.errors import GovernanceError

@@ -10,16 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
+from backend.core.permissions import rule_required
 from pioneers.models import Theme
 from projects import forms, selectors, services
 from projects.errors import ProjectError
 from projects.followup import followup_figures
 from projects.lifecycle import FOLLOWED_STATES, targets_for
 from projects.models import Comment, Milestone, Project, ProjectStatus
-from projects.roles import can_propose, is_active_pioneer, is_author, project_roles
+from projects.roles import is_author, project_roles
 from projects.services.concern import CONCERN_OPEN_STATES
 from projects.services.discussion import COMMENT_EDIT_WINDOW
 from projects.services.ranking import Move
@@ -59,7 +58,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "themes": themes,
             "theme": theme,
             "author": author,
-            "can_propose": can_propose(request.user),
+            "can_propose": request.user.has_perm("projects.propose_project"),
         },
     )
 
@@ -77,7 +76,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "targets": [(t, ProjectStatus(t).label) for t in targets_for(project.status, roles)],
             "comments": selectors.project_comments(project=project),
             "comment_form": forms.CommentForm(),
-            "can_flag": is_active_pioneer(request.user) and project.status in CONCERN_OPEN_STATES,
+            "can_flag": project.status in CONCERN_OPEN_STATES
+            and request.user.has_perm("projects.flag_concern", project),
             "followed": project.status in FOLLOWED_STATES,
             "followup_figures": followup_figures(project)
             if project.status in FOLLOWED_STATES
@@ -96,7 +96,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    if not can_propose(request.user):
+    if not request.user.has_perm("projects.propose_project"):
         messages.error(request, _("Only active members can propose a project."))
         return redirect("projects:list")
     form = forms.ProjectForm(request.POST or None)
@@ -115,7 +115,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
-    if not (user_is_coordinator(request.user) or is_author(request.user, project)):
+    if not request.user.has_perm("projects.edit_project", project):
         # Only its authors and the coordinator edit a project: no form for anyone else.
         raise PermissionDenied
     form = forms.ProjectForm(request.POST or None, initial=forms.ProjectForm.initial_for(project))
@@ -334,7 +334,7 @@ def milestone_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- coordinator and ranking
 
 
-@coordinator_required
+@rule_required("projects.review_project")
 def review(request: HttpRequest) -> HttpResponse:
     """The coordinator's review screen: what waits for a decision."""
     waiting = selectors.project_list(user=request.user).filter(
@@ -351,7 +351,7 @@ def review(request: HttpRequest) -> HttpResponse:
 def ranking(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.ranking_latest_snapshot()
     form = None
-    if user_is_coordinator(request.user):
+    if request.user.has_perm("projects.publish_ranking"):
         form = forms.RankingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data

@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import ERASED_EMAIL_DOMAIN, User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.errors import ApplicationError
 from backend.core.models import AuditEvent, IdempotencyRecord
+from backend.core.permissions import COORDINATE
 from backend.core.services import audit_record
 
 Rows = list[dict[str, Any]]
@@ -167,7 +167,7 @@ class ErasureOutcome:
 def _check_may_act(*, actor: User, user: User) -> None:
     if actor is None or not actor.is_authenticated:
         raise PrivacyError(_("Log in first."), code="not_authenticated", status_code=401)
-    if actor.pk != user.pk and not user_is_coordinator(actor):
+    if not actor.has_perm("accounts.manage_personal_data", user):
         raise PrivacyError(
             _("Only the person or a coordinator may do this."),
             code="permission_denied",
@@ -187,7 +187,7 @@ def _account_export(user: User) -> dict[str, Rows]:
         "date_joined": user.date_joined,
         "last_login": user.last_login,
         "is_active": user.is_active,
-        "is_coordinator": user_is_coordinator(user),
+        "is_coordinator": user.has_perm(COORDINATE),
     }
     addresses = [
         {"email": e.email, "verified": e.verified, "primary": e.primary}
@@ -279,7 +279,7 @@ def personal_data_erase(
                 code="reason_required",
                 errors={"reason": [str(_("This field is required."))]},
             )
-        if (user.is_superuser or user_is_coordinator(user)) and not actor.is_superuser:
+        if not actor.has_perm("accounts.erase_account", user):
             raise PrivacyError(
                 _("Only a superuser may erase a coordinator's account."),
                 code="protected_account",

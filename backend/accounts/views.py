@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts import privacy
-from backend.accounts.decorators import coordinator_required
 from backend.accounts.forms import ErasureForm, ErasureForPersonForm
+from backend.core.permissions import coordinator_required
 
 
 @login_required

@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
-from backend.accounts.roles import user_is_coordinator
+from backend.core.permissions import coordinator_required
 from backend.core.throttles import (
     ResolutionVoteRateThrottle,
     too_many_requests_page,
@@ -25,10 +24,12 @@ from governance.assemblies.models import (
 from governance.errors import GovernanceError
 from governance.models import Membership
 
+MANAGE = "governance.manage_assemblies"
+
 
 def _visible_assembly(request: HttpRequest, pk: int) -> Assembly:
     assembly = get_object_or_404(Assembly, pk=pk)
-    if assembly.status == AssemblyStatus.DRAFT and not user_is_coordinator(request.user):
+    if assembly.status == AssemblyStatus.DRAFT and not request.user.has_perm(MANAGE):
         raise Http404
     return assembly
 
@@ -39,7 +40,7 @@ def _my_membership(request: HttpRequest) -> Membership | None:
 
 @login_required
 def assembly_list(request: HttpRequest) -> HttpResponse:
-    qs = Assembly.objects.all() if user_is_coordinator(request.user) else selectors.assembly_list()
+    qs = Assembly.objects.all() if request.user.has_perm(MANAGE) else selectors.assembly_list()
     return render(request, "governance/assemblies/list.html", {"assemblies": qs.order_by("-date")})
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backend.accounts.decorators import coordinator_required
+from backend.core.permissions import coordinator_required
 from backend.core.throttles import BallotRateThrottle, too_many_requests_message, web_throttled
 from governance.errors import GovernanceError
 from governance.votes import ballots, forms, results, selectors, services

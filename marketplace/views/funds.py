@@ -1,11 +1,8 @@
 """The public funds page and CSV export, and the coordinator's bookkeeping pages."""
 
 import csv
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -13,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from backend.core.permissions import rule_required
 from marketplace.errors import MarketplaceError
 from marketplace.forms.funds import AllocationForm, ManualContributionForm, ManualPaymentForm
 from marketplace.models import Contribution, ContributionChannel, ContributionStatus
@@ -108,20 +106,11 @@ def funds_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def coordinator_required(view: Callable) -> Callable:
-    """Log in first (a redirect), then coordinators only (403 for others)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.has_perm("marketplace.record_payment"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# The coordinator's pages of the books.
+RECORD_PAYMENT = "marketplace.record_payment"
 
 
-@coordinator_required
+@rule_required(RECORD_PAYMENT)
 def funds_manage(request: HttpRequest) -> HttpResponse:
     awaiting = Paginator(contributions_awaiting_payment_list(), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -136,7 +125,7 @@ def funds_manage(request: HttpRequest) -> HttpResponse:
     )
 
 
-@coordinator_required
+@rule_required(RECORD_PAYMENT)
 def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(
         Contribution.objects.select_related("fund__project"),
@@ -179,7 +168,7 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@coordinator_required
+@rule_required(RECORD_PAYMENT)
 def manual_contribution_record(request: HttpRequest) -> HttpResponse:
     projects = list(projects_for_manual_contribution())
     status = 200
@@ -213,7 +202,7 @@ def manual_contribution_record(request: HttpRequest) -> HttpResponse:
     return render(request, "marketplace/manual_contribution.html", {"form": form}, status=status)
 
 
-@coordinator_required
+@rule_required(RECORD_PAYMENT)
 def allocation_record(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("marketplace.allocate_funds"):
         raise PermissionDenied
