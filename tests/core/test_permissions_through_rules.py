@@ -124,7 +124,7 @@ def test_the_scan_sees_modules_of_every_app():
 
 
 @pytest.mark.parametrize(
-    "code, what",
+    ("code", "what"),
     [
         ("if user_is_coordinator(request.user):\n    pass", "user_is_coordinator()"),
         ("ok = roles.is_coordinator(actor)", "is_coordinator()"),
