@@ -3,12 +3,14 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from backend.core.forms import form_action
 from backend.core.permissions import coordinator_required
 from governance import forms, selectors, services
 from governance.duties import duty_states, in_good_standing
@@ -55,15 +57,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     form = forms.ApplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_apply(user=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Your application has been sent to the coordinator."))
-            return redirect("governance:dashboard")
-    return render(request, "governance/apply.html", {"form": form})
+    if request.method == "GET":
+        return render(request, "governance/apply.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: services.membership_apply(user=request.user, **data),
+        template="governance/apply.html",
+        context={},
+        success_url=reverse("governance:dashboard"),
+        success_message=_("Your application has been sent to the coordinator."),
+    )
 
 
 def colleges(request: HttpRequest) -> HttpResponse:
@@ -184,116 +188,181 @@ def _members_csv(qs) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     form = forms.MemberCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.member_create(actor=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.errors:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Member registered; an invitation was e-mailed."))
-            return redirect("governance:member_detail", pk=membership.pk)
-    return render(request, "governance/member_create.html", {"form": form})
+    if request.method == "GET":
+        return render(request, "governance/member_create.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: services.member_create(actor=request.user, **data),
+        template="governance/member_create.html",
+        context={},
+        success_url=lambda membership: reverse(
+            "governance:member_detail", kwargs={"pk": membership.pk}
+        ),
+        success_message=_("Member registered; an invitation was e-mailed."),
+    )
+
+
+def _member_or_404(pk: int) -> Membership:
+    try:
+        return selectors.member_get_with_duties(membership_id=pk)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def _member_detail_context(pk: int) -> dict:
+    membership = _member_or_404(pk)
+    return {
+        "m": membership,
+        "states": duty_states(membership),
+        "good_standing": in_good_standing(membership),
+        "events": membership.events.select_related("actor"),
+        "subscriptions": membership.subscriptions.all(),
+        "refunds": membership.refunds.all(),
+        "decision_form": forms.DecisionForm(),
+        "college_form": forms.CollegeChangeForm(),
+        "status_form": forms.StatusChangeForm(),
+        "shares_form": forms.SharesForm(),
+        "refund_form": forms.RefundForm(),
+    }
 
 
 @coordinator_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        membership = selectors.member_get_with_duties(membership_id=pk)
-    except Membership.DoesNotExist:
-        from django.http import Http404
+    return render(request, "governance/member_detail.html", _member_detail_context(pk))
 
-        raise Http404 from None
-    return render(
+
+def _on_member(request, pk, form, run, *, success: str, form_name: str) -> HttpResponse:
+    """An action posted from the member's page: back to it, or the page again with the
+    form, its errors and the message (400, 409 for a conflict of state)."""
+    return form_action(
         request,
-        "governance/member_detail.html",
-        {
-            "m": membership,
-            "states": duty_states(membership),
-            "good_standing": in_good_standing(membership),
-            "events": membership.events.select_related("actor"),
-            "subscriptions": membership.subscriptions.all(),
-            "refunds": membership.refunds.all(),
-            "decision_form": forms.DecisionForm(),
-            "college_form": forms.CollegeChangeForm(),
-            "status_form": forms.StatusChangeForm(),
-            "shares_form": forms.SharesForm(),
-            "refund_form": forms.RefundForm(),
-        },
+        form,
+        run,
+        template="governance/member_detail.html",
+        context=lambda: _member_detail_context(pk),
+        success_url=reverse("governance:member_detail", kwargs={"pk": pk}),
+        success_message=success,
+        invalid_message=_("Check the form: it has errors."),
+        form_name=form_name,
     )
 
 
-_ACTIONS = {
-    "admit": forms.DecisionForm,
-    "decline": forms.DecisionForm,
-    "college": forms.CollegeChangeForm,
-    "status": forms.StatusChangeForm,
-    "shares": forms.SharesForm,
-    "paid": forms.MarkPaidForm,
-    "refund": forms.RefundForm,
+def member_admit(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _on_member(
+        request,
+        membership.pk,
+        forms.DecisionForm(request.POST),
+        lambda data: services.membership_admit(
+            actor=request.user, membership=membership, college=data["college"], note=data["note"]
+        ),
+        success=_("The candidate is now a member."),
+        form_name="decision_form",
+    )
+
+
+def member_decline(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _on_member(
+        request,
+        membership.pk,
+        forms.DecisionForm(request.POST),
+        lambda data: services.membership_decline(
+            actor=request.user, membership=membership, note=data["note"]
+        ),
+        success=_("The application was declined."),
+        form_name="decision_form",
+    )
+
+
+def member_college(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _on_member(
+        request,
+        membership.pk,
+        forms.CollegeChangeForm(request.POST),
+        lambda data: services.membership_change_college(
+            actor=request.user, membership=membership, college=data["college"], note=data["note"]
+        ),
+        success=_("College changed."),
+        form_name="college_form",
+    )
+
+
+def member_status(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _on_member(
+        request,
+        membership.pk,
+        forms.StatusChangeForm(request.POST),
+        lambda data: services.membership_change_status(
+            actor=request.user, membership=membership, status=data["status"], note=data["note"]
+        ),
+        success=_("Status changed."),
+        form_name="status_form",
+    )
+
+
+def member_shares(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _on_member(
+        request,
+        membership.pk,
+        forms.SharesForm(request.POST),
+        lambda data: services.shares_subscribe(actor=request.user, membership=membership, **data),
+        success=_("Subscription recorded."),
+        form_name="shares_form",
+    )
+
+
+def member_paid(request: HttpRequest, membership: Membership) -> HttpResponse:
+    def run(data: dict):
+        subscription = get_object_or_404(
+            ShareSubscription, pk=data["subscription"], membership=membership
+        )
+        return services.shares_mark_paid(
+            actor=request.user,
+            subscription=subscription,
+            paid_on=data["paid_on"],
+            payment_reference=data["payment_reference"],
+        )
+
+    return _on_member(
+        request,
+        membership.pk,
+        forms.MarkPaidForm(request.POST),
+        run,
+        success=_("Payment recorded."),
+        form_name="paid_form",
+    )
+
+
+def member_refund(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return _on_member(
+        request,
+        membership.pk,
+        forms.RefundForm(request.POST),
+        lambda data: services.shares_refund(actor=request.user, membership=membership, **data),
+        success=_("Refund recorded."),
+        form_name="refund_form",
+    )
+
+
+# One small view per action on a member; the address names the action.
+_MEMBER_ACTIONS = {
+    "admit": member_admit,
+    "decline": member_decline,
+    "college": member_college,
+    "status": member_status,
+    "shares": member_shares,
+    "paid": member_paid,
+    "refund": member_refund,
 }
 
 
 @coordinator_required
 @require_POST
 def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    membership = get_object_or_404(Membership, pk=pk)
-    form_class = _ACTIONS.get(action)
-    if form_class is None:
-        from django.http import Http404
-
+    view = _MEMBER_ACTIONS.get(action)
+    if view is None:
         raise Http404
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-        return redirect("governance:member_detail", pk=pk)
-    data = form.cleaned_data
-    actor = request.user
-    try:
-        if action == "admit":
-            services.membership_admit(
-                actor=actor, membership=membership, college=data["college"], note=data["note"]
-            )
-            messages.success(request, _("The candidate is now a member."))
-        elif action == "decline":
-            services.membership_decline(actor=actor, membership=membership, note=data["note"])
-            messages.success(request, _("The application was declined."))
-        elif action == "college":
-            services.membership_change_college(
-                actor=actor, membership=membership, college=data["college"], note=data["note"]
-            )
-            messages.success(request, _("College changed."))
-        elif action == "status":
-            services.membership_change_status(
-                actor=actor, membership=membership, status=data["status"], note=data["note"]
-            )
-            messages.success(request, _("Status changed."))
-        elif action == "shares":
-            services.shares_subscribe(actor=actor, membership=membership, **data)
-            messages.success(request, _("Subscription recorded."))
-        elif action == "paid":
-            subscription = get_object_or_404(
-                ShareSubscription, pk=data["subscription"], membership=membership
-            )
-            services.shares_mark_paid(
-                actor=actor,
-                subscription=subscription,
-                paid_on=data["paid_on"],
-                payment_reference=data["payment_reference"],
-            )
-            messages.success(request, _("Payment recorded."))
-        elif action == "refund":
-            services.shares_refund(actor=actor, membership=membership, **data)
-            messages.success(request, _("Refund recorded."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:member_detail", pk=pk)
+    return view(request, get_object_or_404(Membership, pk=pk))
 
 
 @coordinator_required
