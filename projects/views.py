@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import rules
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -78,7 +79,8 @@ def _detail_context(request: HttpRequest, project: Project) -> dict:
         "comments": selectors.project_comments(project=project),
         "comment_form": forms.CommentForm(),
         "can_flag": project.status in CONCERN_OPEN_STATES
-        and request.user.has_perm("projects.flag_concern", project),
+        # The rule itself: Django's superuser shortcut would offer a button the service refuses.
+        and rules.has_perm("projects.flag_concern", request.user, project),
         "followed": project.status in FOLLOWED_STATES,
         "followup_figures": followup_figures(project) if project.status in FOLLOWED_STATES else [],
         "update_form": forms.UpdateForm(),
