@@ -77,8 +77,8 @@ def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
 
 
 def error_status(error: ApplicationError) -> int:
-    """400 for what the person sent; 409 for a conflict of state (403 for a refusal)."""
-    return error.status_code if error.status_code in (403, 409) else 400
+    """400 for what the person sent, 409 for a conflict of state (403 a refusal, 404 gone)."""
+    return error.status_code if error.status_code in (403, 404, 409) else 400
 
 
 def form_action(
