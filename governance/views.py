@@ -57,8 +57,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     form = forms.ApplyForm(request.POST or None)
-    if request.method == "GET":
-        return render(request, "governance/apply.html", {"form": form})
     return form_action(
         request,
         form,
@@ -188,8 +186,6 @@ def _members_csv(qs) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     form = forms.MemberCreateForm(request.POST or None)
-    if request.method == "GET":
-        return render(request, "governance/member_create.html", {"form": form})
     return form_action(
         request,
         form,

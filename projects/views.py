@@ -131,8 +131,6 @@ def project_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Only active members can propose a project."))
         return redirect("projects:list")
     form = forms.ProjectForm(request.POST or None)
-    if request.method == "GET":
-        return render(request, "projects/form.html", {"form": form, "project": None})
     return form_action(
         request,
         form,
@@ -152,8 +150,6 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
         # Only its authors and the coordinator edit a project: no form for anyone else.
         raise PermissionDenied
     form = forms.ProjectForm(request.POST or None, initial=forms.ProjectForm.initial_for(project))
-    if request.method == "GET":
-        return render(request, "projects/form.html", {"form": form, "project": project})
     return form_action(
         request,
         form,
@@ -389,14 +385,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return render(request, "projects/ranking.html", _ranking_context(request, snapshot))
-    form = forms.RankingForm(request.POST or None)
-    if request.method == "GET":
-        return render(
-            request, "projects/ranking.html", {**_ranking_context(request, snapshot), "form": form}
-        )
     return form_action(
         request,
-        form,
+        forms.RankingForm(request.POST or None),
         lambda data: services.ranking_publish(
             actor=request.user,
             weight_concern=data["weight_concern"],

@@ -95,7 +95,8 @@ def form_action(
 ) -> HttpResponse:
     """Handle a posted form the one way every page does.
 
-    Valid form: ``run(cleaned_data)`` calls the service. If it succeeds, flash
+    A GET shows the page with the form. A POST with a valid form: ``run(cleaned_data)``
+    calls the service. If it succeeds, flash
     ``success_message`` and redirect to ``success_url`` (POST/redirect/GET; both may be
     callables of the service's result). If the form is invalid, or the service raises an
     ``ApplicationError`` (its transaction rolled back: nothing changed), render ``template``
@@ -103,9 +104,10 @@ def form_action(
     under ``form_name``: its field errors on their fields, the message in the page's
     messages, status 400 (409 for a conflict of state).
     """
-    message = invalid_message
-    status = 400
-    if form.is_valid():
+    message, status = invalid_message, 400
+    if request.method != "POST":
+        message, status = "", 200
+    elif form.is_valid():
         try:
             result = run(form.cleaned_data)
         except ApplicationError as error:

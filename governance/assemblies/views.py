@@ -51,8 +51,6 @@ def assembly_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assembly_create(request: HttpRequest) -> HttpResponse:
     form = forms.AssemblyForm(request.POST or None)
-    if request.method == "GET":
-        return render(request, "governance/assemblies/create.html", {"form": form})
     return form_action(
         request,
         form,

@@ -135,12 +135,12 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
         "transfer_reference": contribution_transfer_reference(contribution),
         "already_paid": contribution.status != ContributionStatus.PENDING,
     }
-    if request.method != "POST":
-        form = ManualPaymentForm(initial={"amount": f"{contribution.amount_cents / 100:.2f}"})
-        return render(request, "marketplace/payment_record.html", {**context, "form": form})
     return form_action(
         request,
-        ManualPaymentForm(request.POST),
+        ManualPaymentForm(
+            request.POST or None,
+            initial={"amount": f"{contribution.amount_cents / 100:.2f}"},
+        ),
         lambda data: contribution_manual_payment_record(
             actor=request.user,
             contribution=contribution,
@@ -159,10 +159,7 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required(RECORD_PAYMENT)
 def manual_contribution_record(request: HttpRequest) -> HttpResponse:
     projects = list(projects_for_manual_contribution())
-    if request.method != "POST":
-        form = ManualContributionForm(projects=projects)
-        return render(request, "marketplace/manual_contribution.html", {"form": form})
-    form = ManualContributionForm(request.POST, projects=projects)
+    form = ManualContributionForm(request.POST or None, projects=projects)
     return form_action(
         request,
         form,
@@ -188,10 +185,7 @@ def manual_contribution_record(request: HttpRequest) -> HttpResponse:
 @rule_required("marketplace.allocate_funds")
 def allocation_record(request: HttpRequest) -> HttpResponse:
     form_options = {"funds": list(fund_targets_list()), "projects": projects_allocatable()}
-    if request.method != "POST":
-        form = AllocationForm(**form_options)
-        return render(request, "marketplace/allocation_record.html", {"form": form})
-    form = AllocationForm(request.POST, **form_options)
+    form = AllocationForm(request.POST or None, **form_options)
     return form_action(
         request,
         form,
