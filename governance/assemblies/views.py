@@ -318,16 +318,17 @@ def assembly_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @coordinator_required
 @require_POST
 def resolution_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    resolution = get_object_or_404(Resolution, pk=pk)
+    resolution = get_object_or_404(Resolution.objects.select_related("assembly"), pk=pk)
     service = {"open": services.resolution_open, "close": services.resolution_close}.get(action)
     if service is None:
         raise Http404
-    try:
-        service(actor=request.user, resolution=resolution)
-        messages.success(request, _("Vote opened.") if action == "open" else _("Vote closed."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:assembly_console", pk=resolution.assembly_id)
+    return _on_console(
+        request,
+        resolution.assembly,
+        django_forms.Form(request.POST),
+        lambda data: service(actor=request.user, resolution=resolution),
+        success=_("Vote opened.") if action == "open" else _("Vote closed."),
+    )
 
 
 @login_required
