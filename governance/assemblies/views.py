@@ -66,6 +66,12 @@ def assembly_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assembly_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(
+        request, "governance/assemblies/detail.html", _assembly_detail_context(request, pk)
+    )
+
+
+def _assembly_detail_context(request: HttpRequest, pk: int) -> dict:
     assembly = _visible_assembly(request, pk)
     me = _my_membership(request)
     my_proxy = given_to_me = None
@@ -83,21 +89,17 @@ def assembly_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("giver__user")
         )
         present = assembly.attendances.filter(membership=me).exists()
-    return render(
-        request,
-        "governance/assemblies/detail.html",
-        {
-            "assembly": assembly,
-            "me": me,
-            "my_proxy": my_proxy,
-            "given_to_me": given_to_me,
-            "present": present,
-            "resolutions": assembly.resolutions.all(),
-            "documents": assembly.documents.all(),
-            "proxy_form": forms.ProxyForm(exclude=me) if me else None,
-            "quorum": selectors.assembly_quorum(assembly=assembly),
-        },
-    )
+    return {
+        "assembly": assembly,
+        "me": me,
+        "my_proxy": my_proxy,
+        "given_to_me": given_to_me,
+        "present": present,
+        "resolutions": assembly.resolutions.all(),
+        "documents": assembly.documents.all(),
+        "proxy_form": forms.ProxyForm(exclude=me) if me else None,
+        "quorum": selectors.assembly_quorum(assembly=assembly),
+    }
 
 
 @login_required
@@ -107,25 +109,29 @@ def assembly_proxy(request: HttpRequest, pk: int) -> HttpResponse:
     me = _my_membership(request)
     if me is None:
         raise Http404
-    try:
-        if request.POST.get("revoke"):
-            services.proxy_revoke(actor=request.user, assembly=assembly, giver=me)
-            messages.success(request, _("Your proxy is revoked."))
-        else:
-            form = forms.ProxyForm(request.POST, exclude=me)
-            if form.is_valid():
-                services.proxy_give(
-                    actor=request.user,
-                    assembly=assembly,
-                    giver=me,
-                    holder=form.cleaned_data["holder"],
-                )
-                messages.success(request, _("Your proxy is recorded."))
-            else:
-                messages.error(request, _("Choose the member who will vote for you."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:assembly_detail", pk=pk)
+    if request.POST.get("revoke"):
+        form = django_forms.Form(request.POST)
+        run = lambda data: services.proxy_revoke(  # noqa: E731
+            actor=request.user, assembly=assembly, giver=me
+        )
+        success = _("Your proxy is revoked.")
+    else:
+        form = forms.ProxyForm(request.POST, exclude=me)
+        run = lambda data: services.proxy_give(  # noqa: E731
+            actor=request.user, assembly=assembly, giver=me, holder=data["holder"]
+        )
+        success = _("Your proxy is recorded.")
+    return form_action(
+        request,
+        form,
+        run,
+        template="governance/assemblies/detail.html",
+        context=lambda: _assembly_detail_context(request, pk),
+        success_url=reverse("governance:assembly_detail", kwargs={"pk": pk}),
+        success_message=success,
+        invalid_message=_("Choose the member who will vote for you."),
+        form_name="proxy_form",
+    )
 
 
 @login_required
@@ -135,12 +141,18 @@ def assembly_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     me = _my_membership(request)
     if me is None:
         raise Http404
-    try:
-        services.attendance_mark_present(actor=request.user, assembly=assembly, membership=me)
-        messages.success(request, _("You are marked present."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:assembly_vote", pk=pk)
+    return form_action(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: services.attendance_mark_present(
+            actor=request.user, assembly=assembly, membership=me
+        ),
+        template="governance/assemblies/detail.html",
+        context=lambda: _assembly_detail_context(request, pk),
+        success_url=reverse("governance:assembly_vote", kwargs={"pk": pk}),
+        success_message=_("You are marked present."),
+        form_name="checkin_form",
+    )
 
 
 @login_required

@@ -395,3 +395,26 @@ def test_an_invalid_console_form_is_the_console_again_with_400(
     assert not Proxy.objects.exists()
     assert not assembly.attendances.exists()
     assert coordinator_client.post(url + "nimporte/").status_code == 404
+
+
+def test_a_refused_proxy_is_the_assembly_page_again_with_409(
+    member_client, member, coordinator, people
+):
+    # Once the assembly is open a member no longer gives a proxy: the page again, the
+    # message, 409, and no proxy.
+    assembly = services.assembly_create(
+        actor=coordinator,
+        title="AG",
+        date=timezone.now(),
+        convened_on=timezone.localdate() - datetime.timedelta(days=20),
+    )
+    if assembly.status != "open":
+        services.assembly_open(actor=coordinator, assembly=assembly)
+    response = member_client.post(
+        f"/membres/assemblees/{assembly.pk}/pouvoir/", {"holder": people[0].pk}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'class="message message-error"' in html
+    assert "AG" in html
+    assert not Proxy.objects.exists()
