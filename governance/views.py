@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.forms import form_action
@@ -244,69 +245,6 @@ def _on_member(request, pk, form, run, *, success: str, form_name: str) -> HttpR
     )
 
 
-def member_admit(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _on_member(
-        request,
-        membership.pk,
-        forms.DecisionForm(request.POST),
-        lambda data: services.membership_admit(
-            actor=request.user, membership=membership, college=data["college"], note=data["note"]
-        ),
-        success=_("The candidate is now a member."),
-        form_name="decision_form",
-    )
-
-
-def member_decline(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _on_member(
-        request,
-        membership.pk,
-        forms.DecisionForm(request.POST),
-        lambda data: services.membership_decline(
-            actor=request.user, membership=membership, note=data["note"]
-        ),
-        success=_("The application was declined."),
-        form_name="decision_form",
-    )
-
-
-def member_college(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _on_member(
-        request,
-        membership.pk,
-        forms.CollegeChangeForm(request.POST),
-        lambda data: services.membership_change_college(
-            actor=request.user, membership=membership, college=data["college"], note=data["note"]
-        ),
-        success=_("College changed."),
-        form_name="college_form",
-    )
-
-
-def member_status(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _on_member(
-        request,
-        membership.pk,
-        forms.StatusChangeForm(request.POST),
-        lambda data: services.membership_change_status(
-            actor=request.user, membership=membership, status=data["status"], note=data["note"]
-        ),
-        success=_("Status changed."),
-        form_name="status_form",
-    )
-
-
-def member_shares(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _on_member(
-        request,
-        membership.pk,
-        forms.SharesForm(request.POST),
-        lambda data: services.shares_subscribe(actor=request.user, membership=membership, **data),
-        success=_("Subscription recorded."),
-        form_name="shares_form",
-    )
-
-
 def member_paid(request: HttpRequest, membership: Membership) -> HttpResponse:
     def run(data: dict):
         subscription = get_object_or_404(
@@ -329,27 +267,55 @@ def member_paid(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-def member_refund(request: HttpRequest, membership: Membership) -> HttpResponse:
-    return _on_member(
-        request,
-        membership.pk,
-        forms.RefundForm(request.POST),
-        lambda data: services.shares_refund(actor=request.user, membership=membership, **data),
-        success=_("Refund recorded."),
-        form_name="refund_form",
-    )
+def _service_action(form_class, service, fields, success, form_name):
+    """An action whose form's fields are the service's arguments (``fields``: which)."""
+
+    def view(request: HttpRequest, membership: Membership) -> HttpResponse:
+        return _on_member(
+            request,
+            membership.pk,
+            form_class(request.POST),
+            lambda data: service(
+                actor=request.user,
+                membership=membership,
+                **{name: data[name] for name in fields or data},
+            ),
+            success=success,
+            form_name=form_name,
+        )
+
+    return view
 
 
+_l = gettext_lazy
 # One small view per action on a member; the address names the action.
 _MEMBER_ACTIONS = {
-    "admit": member_admit,
-    "decline": member_decline,
-    "college": member_college,
-    "status": member_status,
-    "shares": member_shares,
+    "admit": _service_action(
+        forms.DecisionForm, services.membership_admit, ("college", "note"),
+        _l("The candidate is now a member."), "decision_form",
+    ),
+    "decline": _service_action(
+        forms.DecisionForm, services.membership_decline, ("note",),
+        _l("The application was declined."), "decision_form",
+    ),
+    "college": _service_action(
+        forms.CollegeChangeForm, services.membership_change_college, None,
+        _l("College changed."), "college_form",
+    ),
+    "status": _service_action(
+        forms.StatusChangeForm, services.membership_change_status, None,
+        _l("Status changed."), "status_form",
+    ),
+    "shares": _service_action(
+        forms.SharesForm, services.shares_subscribe, None,
+        _l("Subscription recorded."), "shares_form",
+    ),
     "paid": member_paid,
-    "refund": member_refund,
-}
+    "refund": _service_action(
+        forms.RefundForm, services.shares_refund, None,
+        _l("Refund recorded."), "refund_form",
+    ),
+}  # fmt: skip
 
 
 @coordinator_required
