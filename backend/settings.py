@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "governance",
     "pioneers",
     "projects",
+    "events",
     "marketplace",
 ]
 
@@ -324,6 +326,21 @@ CELERY_BEAT_SCHEDULE: dict = {
     "governance-votes-schedule": {
         "task": "governance.votes.tasks.votes_schedule_tick",
         "schedule": 60,
+    },
+    # Digests: the outbox key ``digest:<user>:<period>`` keeps a rerun from sending twice.
+    "core-digests-daily": {
+        "task": "backend.core.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "core-digests-weekly": {
+        "task": "backend.core.tasks.digests_send",
+        "schedule": crontab(hour=7, minute=30, day_of_week="monday"),
+        "args": ("weekly",),
+    },
+    "events-reminders": {
+        "task": "events.tasks.event_reminders_send",
+        "schedule": 60 * 60,
     },
     "marketplace-exchanges-auto-confirm": {
         "task": "marketplace.tasks.exchanges.exchanges_auto_confirm",

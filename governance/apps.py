@@ -16,6 +16,10 @@ class GovernanceConfig(AppConfig):
 
         dashboard_panels.register()
 
+        from governance.votes import digest as votes_digest
+
+        votes_digest.register()
+
         from backend.core.navigation import menu_audience_register
         from governance.selectors import is_active_member
 

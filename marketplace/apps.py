@@ -16,6 +16,10 @@ class MarketplaceConfig(AppConfig):
 
         dashboard_panels.register()
 
+        from marketplace import digest
+
+        digest.register()
+
         from backend.accounts.privacy import privacy_section_register
         from marketplace.privacy import SECTION as PRIVACY_SECTION
 

@@ -11,6 +11,10 @@ class ProjectsConfig(AppConfig):
 
         dashboard_panels.register()
 
+        from projects import digest
+
+        digest.register()
+
         import rules
 
         from backend.core.navigation import menu_audience_register

@@ -62,6 +62,7 @@ def pages() -> list[tuple[str, str]]:
         ("marketplace", "/marche/"),
         ("funds", "/fonds/"),
         ("assembly", f"/membres/assemblees/{assembly.pk}/"),
+        ("calendar", "/evenements/"),
     ]
 
 
@@ -159,6 +160,8 @@ def main() -> int:
         call_command("migrate", verbosity=0, interactive=False)
         call_command("seed_demo", stdout=io.StringIO())
         shots = pages()
+        if only := set(sys.argv[1:]):  # e.g. `scripts/screenshots.py calendar`: those pages only
+            shots = [(name, path) for name, path in shots if name in only]
         server = subprocess.Popen(  # noqa: S603 (our own manage.py)
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
             cwd=ROOT,

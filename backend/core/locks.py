@@ -16,7 +16,10 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 
 # Model labels, in the order their rows may be locked within one transaction.
-LOCK_ORDER: tuple[str, ...] = ()
+LOCK_ORDER: tuple[str, ...] = (
+    # events (after projects' models): the event row serialises its seats and waiting list
+    "events.Event",
+)
 
 
 class LockOrderError(RuntimeError):

@@ -84,6 +84,37 @@ class SentEmail(models.Model):
         return self.task_id
 
 
+class DigestFrequency(models.TextChoices):
+    NONE = "none", _("No digest")
+    WEEKLY = "weekly", _("Weekly")
+    DAILY = "daily", _("Daily")
+
+
+class DigestPreference(models.Model):
+    """How often a person gets the e-mail digest; no row means the default, weekly."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="digest_preference",
+        verbose_name=_("person"),
+    )
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("digest preference")
+        verbose_name_plural = _("digest preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.frequency}"
+
+
 class OutboxEmail(models.Model):
     """One e-mail to send: written in the transaction that decides to send it, sent by
     Celery after that transaction commits, retried on failure, and never sent twice — the

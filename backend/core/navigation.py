@@ -152,6 +152,12 @@ MENU: tuple[MenuSection, ...] = (
                 also=("governance:assembly_*", "governance:resolution_*"),
             ),
             MenuItem(_("My rights and duties"), "governance:dashboard", "signed_in"),
+            MenuItem(
+                _("Calendar"),
+                "events:list",
+                also=("events:detail", "events:create", "events:edit", "events:close"),
+            ),
+            MenuItem(_("My private calendar"), "events:calendar", "signed_in"),
             MenuItem(_("Funds"), "marketplace:funds"),
             MenuItem(
                 _("Members"),
@@ -176,6 +182,7 @@ MENU: tuple[MenuSection, ...] = (
             "about",
             "governance:",
             "audit:",
+            "events:",
             "marketplace:funds*",
             "marketplace:payment_record",
             "marketplace:manual_contribution",

@@ -44,6 +44,48 @@ def sent_emails_prune() -> int:
     return deleted
 
 
+DIGEST_BATCH = 200
+
+
+@shared_task(acks_late=True)
+def digests_send(frequency: str) -> int:
+    """Beat's entry point: split the people due a digest of this frequency into batches.
+    Safe to run more than once in a period: the outbox key of each digest names the
+    person and the period, so a second run enqueues nothing."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from backend.accounts.models import User
+    from backend.core.models import DigestFrequency
+
+    now = timezone.now()
+    wanted = Q(digest_preference__frequency=frequency)
+    if frequency == DigestFrequency.WEEKLY:
+        wanted |= Q(digest_preference__isnull=True)
+    ids = list(
+        User.objects.filter(wanted, is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), DIGEST_BATCH):
+        digests_send_batch.delay(frequency, ids[start : start + DIGEST_BATCH], now.isoformat())
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def digests_send_batch(frequency: str, user_ids: list[int], now: str) -> int:
+    import datetime
+
+    from backend.accounts.models import User
+    from backend.core.services import digest_send
+
+    moment = datetime.datetime.fromisoformat(now)
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).order_by("pk"):
+        if getattr(user, "is_erased", False):
+            continue
+        sent += digest_send(user=user, frequency=frequency, now=moment)
+    return sent
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None)
 def outbox_send(self, email_id: int) -> bool:
     """Send one e-mail of the outbox (safe to run twice: the row says whether it went)."""

@@ -26,11 +26,13 @@ URL = "/tableau-de-bord/"
 def test_every_app_registers_its_panels_in_order():
     codes = [panel.code for panel in dashboard_panels_all()]
     assert codes == [
+        "events_rhythm",
         "membership",
         "hours",
         "votes",
         "exchanges",
         "assemblies",
+        "events_mine",
         "projects",
         "contributions",
     ]

@@ -14,7 +14,7 @@ import textwrap
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("backend", "governance", "pioneers", "projects", "marketplace")
+APPS = ("backend", "governance", "pioneers", "projects", "marketplace", "events")
 
 # Reading a role is the job of these modules.
 ROLE_MODULES = {"backend/accounts/roles.py"}
@@ -154,3 +154,12 @@ def test_writing_a_role_is_not_a_check():
     assert bypasses("user.is_staff = True\nuser.is_superuser = False\n") == []
     assert bypasses("fields = ['is_staff', 'is_superuser']\n") == []
     assert bypasses("if user.has_perm('projects.edit_project', project):\n    pass\n") == []
+
+
+def test_every_local_app_is_scanned(settings):
+    local = {
+        name.split(".")[0]
+        for name in settings.INSTALLED_APPS
+        if (ROOT / name.split(".")[0]).is_dir() and name.split(".")[0] != "tests"
+    }
+    assert local <= set(APPS)

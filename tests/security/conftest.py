@@ -104,6 +104,25 @@ def _build_world() -> World:
     return world
 
 
+def _event_objects() -> dict:
+    from backend.accounts.models import User
+    from backend.core.digest import unsubscribe_token
+    from events.models import Event
+    from events.services import calendar_token_regenerate
+
+    demo = User.objects.get(email="lea.associee@terreau.coop")
+    return {
+        "event": Event.objects.filter(visibility="public", status="scheduled")
+        .order_by("pk")
+        .first(),
+        "event_members": Event.objects.filter(visibility="members", status="scheduled")
+        .order_by("pk")
+        .first(),
+        "calendar_token": calendar_token_regenerate(user=demo),
+        "digest_token": unsubscribe_token(demo),
+    }
+
+
 def _objects(world: World) -> dict:
     """One object of each kind, owned by people of the demo (not by the roles)."""
     from django.contrib.contenttypes.models import ContentType
@@ -147,6 +166,7 @@ def _objects(world: World) -> dict:
         "exchange": Exchange.objects.filter(status="accepted").first(),
         "exchange_proposed": Exchange.objects.filter(status="proposed").first(),
         "content_type": ContentType.objects.get_for_model(Project),
+        **_event_objects(),
     }
 
 

@@ -168,6 +168,16 @@ ADMIN_STAFF: dict[str, dict] = {
     "admin:projects_rankingsnapshot_history": {"coordinator": 403, "superuser": 200},
     "admin:projects_rankingsnapshot_delete": {"coordinator": 403, "superuser": 403},
     "admin:projects_rankingsnapshot_change": {"coordinator": 403, "superuser": 200},
+    "admin:events_event_changelist": {"coordinator": 403, "superuser": 200},
+    "admin:events_event_add": {"coordinator": 403, "superuser": 200},
+    "admin:events_event_history": {"coordinator": 403, "superuser": 200},
+    "admin:events_event_delete": {"coordinator": 403, "superuser": 200},
+    "admin:events_event_change": {"coordinator": 403, "superuser": 200},
+    "admin:events_registration_changelist": {"coordinator": 403, "superuser": 200},
+    "admin:events_registration_add": {"coordinator": 403, "superuser": 403},
+    "admin:events_registration_history": {"coordinator": 403, "superuser": 200},
+    "admin:events_registration_delete": {"coordinator": 403, "superuser": 403},
+    "admin:events_registration_change": {"coordinator": 403, "superuser": 200},
     "admin:marketplace_contributionsettings_add": {"coordinator": 403, "superuser": 403},
     "admin:marketplace_contributionsettings_delete": {"coordinator": 403, "superuser": 403},
     "admin:marketplace_fund_add": {"coordinator": 403, "superuser": 403},
@@ -425,6 +435,26 @@ EXPECTED: dict[str, dict] = {
     "pioneers:detail[imported]": E(all=200),
     "api:project-detail[draft]": E(all=404, coordinator=200, superuser=200),
     "marketplace:contribution_cancel[unknown]": E(all=404),
+    "events:list": E(all=200),
+    "events:create": E(all=403, visitor=LOGIN, coordinator=200, superuser=200),
+    "events:calendar": E(all=200, visitor=LOGIN),
+    "events:detail": E(all=200),
+    # A members' event: hidden (404) from visitors and from accounts that are not members.
+    "events:detail[members]": E(all=404, members=200, coordinator=200, superuser=200),
+    "events:edit": E(all=403, visitor=LOGIN, coordinator=200, superuser=200),
+    "events:register": E(all=405, visitor=LOGIN),
+    "events:unregister": E(all=405, visitor=LOGIN),
+    "events:close": E(all=403, visitor=LOGIN, coordinator=200, superuser=200),
+    # The feeds: the public one, and a member's private one whose secret is the address.
+    "calendar:public": E(all=200),
+    "calendar:private": E(all=200),
+    "digest:preference": E(all=200, visitor=LOGIN),
+    # The signed token in the address is the proof (one-click unsubscribe from an e-mail).
+    "digest:unsubscribe": E(all=200),
+    "api:event-list": E(all=200),
+    "api:event-detail": E(all=200),
+    "api:event-detail[members]": E(all=404, members=200, coordinator=200, superuser=200),
+    "api:event-registration": E(all=405, visitor=401),
 }
 
 EXPECTED.update(_admin_rows())

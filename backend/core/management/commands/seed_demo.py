@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "governance.votes.demo",
     "pioneers.demo",
     "projects.demo",
+    "events.demo",
     "marketplace.demo",
 ]
 
