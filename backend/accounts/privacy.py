@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -187,7 +188,7 @@ def _account_export(user: User) -> dict[str, Rows]:
         "date_joined": user.date_joined,
         "last_login": user.last_login,
         "is_active": user.is_active,
-        "is_coordinator": user.has_perm(COORDINATE),
+        "is_coordinator": rules.has_perm(COORDINATE, user),  # the rule: no model-backend query
     }
     addresses = [
         {"email": e.email, "verified": e.verified, "primary": e.primary}
