@@ -287,33 +287,32 @@ def _service_action(form_class, service, fields, success, form_name):
     return view
 
 
-_l = gettext_lazy
 # One small view per action on a member; the address names the action.
 _MEMBER_ACTIONS = {
     "admit": _service_action(
         forms.DecisionForm, services.membership_admit, ("college", "note"),
-        _l("The candidate is now a member."), "decision_form",
+        gettext_lazy("The candidate is now a member."), "decision_form",
     ),
     "decline": _service_action(
         forms.DecisionForm, services.membership_decline, ("note",),
-        _l("The application was declined."), "decision_form",
+        gettext_lazy("The application was declined."), "decision_form",
     ),
     "college": _service_action(
         forms.CollegeChangeForm, services.membership_change_college, None,
-        _l("College changed."), "college_form",
+        gettext_lazy("College changed."), "college_form",
     ),
     "status": _service_action(
         forms.StatusChangeForm, services.membership_change_status, None,
-        _l("Status changed."), "status_form",
+        gettext_lazy("Status changed."), "status_form",
     ),
     "shares": _service_action(
         forms.SharesForm, services.shares_subscribe, None,
-        _l("Subscription recorded."), "shares_form",
+        gettext_lazy("Subscription recorded."), "shares_form",
     ),
     "paid": member_paid,
     "refund": _service_action(
         forms.RefundForm, services.shares_refund, None,
-        _l("Refund recorded."), "refund_form",
+        gettext_lazy("Refund recorded."), "refund_form",
     ),
 }  # fmt: skip
 
