@@ -1,6 +1,6 @@
+import rules
 from django.contrib import admin
 
-from backend.accounts.roles import user_is_coordinator
 from commons.models import (
     Audience,
     Axis,
@@ -18,19 +18,19 @@ class CoordinatorAdmin(admin.ModelAdmin):
     """The commons' admin pages are the coordinator's (the rules, not model permissions)."""
 
     def has_module_permission(self, request) -> bool:
-        return user_is_coordinator(request.user)
+        return rules.has_perm("commons.appoint_committee", request.user)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return user_is_coordinator(request.user)
+        return rules.has_perm("commons.appoint_committee", request.user)
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return user_is_coordinator(request.user)
+        return rules.has_perm("commons.appoint_committee", request.user)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return user_is_coordinator(request.user)
+        return rules.has_perm("commons.appoint_committee", request.user)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return user_is_coordinator(request.user)
+        return rules.has_perm("commons.appoint_committee", request.user)
 
 
 @admin.register(Axis)

@@ -40,6 +40,8 @@ rules.add_perm(
     "commons.revise_resource",
     rules.is_authenticated & (is_resource_author | is_coordinator),
 )
+# A coordinator may correct any resource, whatever its state.
+rules.add_perm("commons.correct_resource", is_coordinator)
 rules.add_perm("commons.review_resource", rules.is_authenticated & is_committee_member)
 rules.add_perm("commons.decide_resource", rules.is_authenticated & is_editor)
 rules.add_perm("commons.view_committee", rules.is_authenticated & is_editor)

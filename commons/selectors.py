@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
+import rules
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from backend.accounts.roles import user_is_coordinator
 from commons.models import (
     Audience,
     Axis,
@@ -22,7 +22,6 @@ from commons.models import (
     ReviewCriterion,
     TerritoryType,
 )
-from commons.rules import is_committee_member
 from commons.search import search_filter
 from pioneers.models import Theme
 
@@ -132,9 +131,7 @@ def resource_get_for(*, user, slug: str) -> Resource | None:
         return resource
     if not user.is_authenticated:
         return None
-    if resource.submitted_by_id == user.pk or user_is_coordinator(user):
-        return resource
-    return resource if is_committee_member(user) else None
+    return resource if rules.has_perm("commons.view_resource", user, resource) else None
 
 
 def resource_reviews(*, resource: Resource) -> list[Review]:

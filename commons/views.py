@@ -2,6 +2,7 @@
 
 import csv
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.errors import ApplicationError
 from backend.core.permissions import rule_required
 from backend.core.throttles import too_many_requests_page, web_throttled
@@ -257,7 +257,7 @@ def committee(request: HttpRequest) -> HttpResponse:
             "sessions": selectors.committee_sessions()[:12],
             "appoint_form": forms.AppointForm(),
             "session_form": forms.SessionForm(),
-            "is_coordinator": user_is_coordinator(request.user),
+            "is_coordinator": rules.has_perm("commons.appoint_committee", request.user),
             "reviews_needed": resource_services.reviews_needed(),
         },
     )

@@ -4,12 +4,12 @@
 
 import datetime
 
+import rules
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from backend.accounts.roles import user_is_coordinator
 from backend.core.dashboard import PANEL_LIMIT, DashboardPanel, dashboard_panel_register
 from events.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from projects.models import Project, ProjectStatus
@@ -77,7 +77,7 @@ def rhythm_warnings(*, now: datetime.datetime | None = None) -> list[dict]:
 
 
 def rhythm_panel(user) -> dict | None:
-    if not user_is_coordinator(user):
+    if not rules.has_perm("events.manage_event", user):
         return None
     return {"warnings": rhythm_warnings()}
 

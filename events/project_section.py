@@ -1,6 +1,7 @@
 """The project page's « Meetings and minutes » section (registered in projects.sections)."""
 
-from backend.accounts.roles import user_is_coordinator
+import rules
+
 from events.models import ACTIVE_REGISTRATION, Registration
 from events.selectors import project_events
 from projects.sections import ProjectSection, project_section_register
@@ -10,7 +11,7 @@ SECTION_LIMIT = 5
 
 def meetings_context(project, user) -> dict | None:
     found = project_events(user=user, project_id=project.pk, limit=SECTION_LIMIT)
-    coordinator = user_is_coordinator(user)
+    coordinator = rules.has_perm("events.manage_event", user)
     if not found["upcoming"] and not found["with_minutes"] and not coordinator:
         return None
     mine = {}

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.accounts.roles import user_is_coordinator
 from backend.core.permissions import coordinator_required
 from events import selectors, services
 from events.errors import EventError
@@ -67,7 +66,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request, pk)
     registration = selectors.registration_active(event=event, user=request.user)
-    coordinator = user_is_coordinator(request.user)
+    coordinator = request.user.has_perm("events.manage_event")
     return render(
         request,
         "events/detail.html",

@@ -3,14 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.accounts.roles import user_is_coordinator
 from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
+from backend.core.permissions import COORDINATE, HasRule
 from governance import selectors, services
 from governance.duties import duty_states, in_good_standing
 from governance.models import (
@@ -22,11 +22,8 @@ from governance.models import (
 from governance.shares_checkout import card_checkout_start, card_payment_enabled
 
 
-class IsCoordinator(BasePermission):
+class IsCoordinator(HasRule(COORDINATE)):
     message = _("Only the coordinator can do this.")
-
-    def has_permission(self, request, view) -> bool:
-        return user_is_coordinator(request.user)
 
 
 # ---------------------------------------------------------------- colleges
@@ -171,7 +168,7 @@ class MemberOutput(MemberPublicOutput):
 
 
 def _member_data(request: Request, membership) -> dict:
-    full = user_is_coordinator(request.user) or membership.user_id == request.user.pk
+    full = request.user.has_perm("governance.see_member_details", membership)
     return (MemberOutput if full else MemberPublicOutput)(membership).data
 
 
@@ -220,8 +217,8 @@ class MemberListCreateApi(APIView):
         responses=MemberPublicOutput(many=True),
     )
     def get(self, request: Request) -> Response:
-        coordinator = user_is_coordinator(request.user)
-        if not coordinator and not selectors.is_active_member(request.user):
+        coordinator = request.user.has_perm("governance.manage_members")
+        if not request.user.has_perm("governance.list_members"):
             raise PermissionDenied(_("Only members of the cooperative can see its members."))
         standing = request.query_params.get("standing")
         qs = selectors.member_list_with_standing(

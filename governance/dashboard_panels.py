@@ -1,6 +1,7 @@
 """Governance's panels on the member dashboard: standing and duties, votes to cast,
 assemblies to come (registered from GovernanceConfig.ready)."""
 
+import rules
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.dashboard import PANEL_LIMIT, DashboardPanel, dashboard_panel_register
@@ -41,7 +42,6 @@ def assemblies_panel(user) -> dict | None:
 
 def door_panel(user) -> dict | None:
     """The jardinier's door: my latest conversations (the coordinator: the inbox)."""
-    from backend.accounts.roles import user_is_coordinator
     from governance.threads.selectors import thread_list_for, thread_may_write
 
     if not thread_may_write(user):
@@ -50,7 +50,7 @@ def door_panel(user) -> dict | None:
     return {
         "threads": threads[:PANEL_LIMIT],
         "more": len(threads) > PANEL_LIMIT,
-        "inbox": user_is_coordinator(user),
+        "inbox": rules.has_perm("governance.answer_threads", user),
     }
 
 

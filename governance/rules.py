@@ -1,6 +1,7 @@
 import rules
 
 from backend.accounts.roles import is_coordinator
+from governance import selectors
 
 
 @rules.predicate
@@ -8,7 +9,26 @@ def is_own_membership(user, membership) -> bool:
     return membership is not None and membership.user_id == user.pk
 
 
+@rules.predicate
+def is_active_member(user) -> bool:
+    return selectors.is_active_member(user)
+
+
 rules.add_perm("governance.manage_members", is_coordinator)
+# The list of members: its public fields for active members, everything for the coordinator.
+rules.add_perm(
+    "governance.list_members", rules.is_authenticated & (is_coordinator | is_active_member)
+)
+# A membership in full (e-mail, status, shares, duties): its member and the coordinator.
+# (Not "view_membership": that name is the admin's model permission.)
+rules.add_perm(
+    "governance.see_member_details", rules.is_authenticated & (is_coordinator | is_own_membership)
+)
+# Assemblies: the coordinator prepares them (drafts are theirs alone) and may still handle
+# proxies once the assembly is open.
+rules.add_perm("governance.manage_assemblies", is_coordinator)
+# The jardinier's door: coordinators read every thread and answer it.
+rules.add_perm("governance.answer_threads", is_coordinator)
 rules.add_perm("governance.manage_colleges", is_coordinator)
 rules.add_perm(
     "governance.view_member_duties", rules.is_authenticated & (is_coordinator | is_own_membership)

@@ -1,16 +1,19 @@
 import csv
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
-from backend.core.errors import ApplicationError
+from backend.core.forms import form_action
+from backend.core.permissions import COORDINATE, coordinator_required
 from governance import forms, selectors, services
 from governance.duties import duty_states, in_good_standing
 from governance.errors import GovernanceError
@@ -59,15 +62,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
     form = forms.ApplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_apply(user=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Your application has been sent to the coordinator."))
-            return redirect("governance:dashboard")
-    return render(request, "governance/apply.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: services.membership_apply(user=request.user, **data),
+        template="governance/apply.html",
+        context={},
+        success_url=reverse("governance:dashboard"),
+        success_message=_("Your application has been sent to the coordinator."),
+    )
 
 
 def colleges(request: HttpRequest) -> HttpResponse:
@@ -188,116 +191,143 @@ def _members_csv(qs) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     form = forms.MemberCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.member_create(actor=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.errors:
-                form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Member registered; an invitation was e-mailed."))
-            return redirect("governance:member_detail", pk=membership.pk)
-    return render(request, "governance/member_create.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: services.member_create(actor=request.user, **data),
+        template="governance/member_create.html",
+        context={},
+        success_url=lambda membership: reverse(
+            "governance:member_detail", kwargs={"pk": membership.pk}
+        ),
+        success_message=_("Member registered; an invitation was e-mailed."),
+    )
+
+
+def _member_or_404(pk: int) -> Membership:
+    try:
+        return selectors.member_get_with_duties(membership_id=pk)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def _member_detail_context(pk: int) -> dict:
+    membership = _member_or_404(pk)
+    return {
+        "m": membership,
+        "states": duty_states(membership),
+        "good_standing": in_good_standing(membership),
+        "events": membership.events.select_related("actor"),
+        "subscriptions": membership.subscriptions.all(),
+        "refunds": membership.refunds.all(),
+        "decision_form": forms.DecisionForm(),
+        "college_form": forms.CollegeChangeForm(),
+        "status_form": forms.StatusChangeForm(),
+        "shares_form": forms.SharesForm(),
+        "refund_form": forms.RefundForm(),
+    }
 
 
 @coordinator_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        membership = selectors.member_get_with_duties(membership_id=pk)
-    except Membership.DoesNotExist:
-        from django.http import Http404
+    return render(request, "governance/member_detail.html", _member_detail_context(pk))
 
-        raise Http404 from None
-    return render(
+
+def _on_member(request, pk, form, run, *, success: str, form_name: str) -> HttpResponse:
+    """An action posted from the member's page: back to it, or the page again with the
+    form, its errors and the message (400, 409 for a conflict of state)."""
+    return form_action(
         request,
-        "governance/member_detail.html",
-        {
-            "m": membership,
-            "states": duty_states(membership),
-            "good_standing": in_good_standing(membership),
-            "events": membership.events.select_related("actor"),
-            "subscriptions": membership.subscriptions.all(),
-            "refunds": membership.refunds.all(),
-            "decision_form": forms.DecisionForm(),
-            "college_form": forms.CollegeChangeForm(),
-            "status_form": forms.StatusChangeForm(),
-            "shares_form": forms.SharesForm(),
-            "refund_form": forms.RefundForm(),
-        },
+        form,
+        run,
+        template="governance/member_detail.html",
+        context=lambda: _member_detail_context(pk),
+        success_url=reverse("governance:member_detail", kwargs={"pk": pk}),
+        success_message=success,
+        invalid_message=_("Check the form: it has errors."),
+        form_name=form_name,
     )
 
 
-_ACTIONS = {
-    "admit": forms.DecisionForm,
-    "decline": forms.DecisionForm,
-    "college": forms.CollegeChangeForm,
-    "status": forms.StatusChangeForm,
-    "shares": forms.SharesForm,
-    "paid": forms.MarkPaidForm,
-    "refund": forms.RefundForm,
-}
+def member_paid(request: HttpRequest, membership: Membership) -> HttpResponse:
+    def run(data: dict):
+        subscription = get_object_or_404(
+            ShareSubscription, pk=data["subscription"], membership=membership
+        )
+        return services.shares_mark_paid(
+            actor=request.user,
+            subscription=subscription,
+            paid_on=data["paid_on"],
+            payment_reference=data["payment_reference"],
+        )
+
+    return _on_member(
+        request,
+        membership.pk,
+        forms.MarkPaidForm(request.POST),
+        run,
+        success=_("Payment recorded."),
+        form_name="paid_form",
+    )
+
+
+def _service_action(form_class, service, fields, success, form_name):
+    """An action whose form's fields are the service's arguments (``fields``: which)."""
+
+    def view(request: HttpRequest, membership: Membership) -> HttpResponse:
+        return _on_member(
+            request,
+            membership.pk,
+            form_class(request.POST),
+            lambda data: service(
+                actor=request.user,
+                membership=membership,
+                **{name: data[name] for name in fields or data},
+            ),
+            success=success,
+            form_name=form_name,
+        )
+
+    return view
+
+
+# One small view per action on a member; the address names the action.
+_MEMBER_ACTIONS = {
+    "admit": _service_action(
+        forms.DecisionForm, services.membership_admit, ("college", "note"),
+        gettext_lazy("The candidate is now a member."), "decision_form",
+    ),
+    "decline": _service_action(
+        forms.DecisionForm, services.membership_decline, ("note",),
+        gettext_lazy("The application was declined."), "decision_form",
+    ),
+    "college": _service_action(
+        forms.CollegeChangeForm, services.membership_change_college, None,
+        gettext_lazy("College changed."), "college_form",
+    ),
+    "status": _service_action(
+        forms.StatusChangeForm, services.membership_change_status, None,
+        gettext_lazy("Status changed."), "status_form",
+    ),
+    "shares": _service_action(
+        forms.SharesForm, services.shares_subscribe, None,
+        gettext_lazy("Subscription recorded."), "shares_form",
+    ),
+    "paid": member_paid,
+    "refund": _service_action(
+        forms.RefundForm, services.shares_refund, None,
+        gettext_lazy("Refund recorded."), "refund_form",
+    ),
+}  # fmt: skip
 
 
 @coordinator_required
 @require_POST
 def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    membership = get_object_or_404(Membership, pk=pk)
-    form_class = _ACTIONS.get(action)
-    if form_class is None:
-        from django.http import Http404
-
+    view = _MEMBER_ACTIONS.get(action)
+    if view is None:
         raise Http404
-    form = form_class(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-        return redirect("governance:member_detail", pk=pk)
-    data = form.cleaned_data
-    actor = request.user
-    try:
-        if action == "admit":
-            services.membership_admit(
-                actor=actor, membership=membership, college=data["college"], note=data["note"]
-            )
-            messages.success(request, _("The candidate is now a member."))
-        elif action == "decline":
-            services.membership_decline(actor=actor, membership=membership, note=data["note"])
-            messages.success(request, _("The application was declined."))
-        elif action == "college":
-            services.membership_change_college(
-                actor=actor, membership=membership, college=data["college"], note=data["note"]
-            )
-            messages.success(request, _("College changed."))
-        elif action == "status":
-            services.membership_change_status(
-                actor=actor, membership=membership, status=data["status"], note=data["note"]
-            )
-            messages.success(request, _("Status changed."))
-        elif action == "shares":
-            services.shares_subscribe(actor=actor, membership=membership, **data)
-            messages.success(request, _("Subscription recorded."))
-        elif action == "paid":
-            subscription = get_object_or_404(
-                ShareSubscription, pk=data["subscription"], membership=membership
-            )
-            services.shares_mark_paid(
-                actor=actor,
-                subscription=subscription,
-                paid_on=data["paid_on"],
-                payment_reference=data["payment_reference"],
-            )
-            messages.success(request, _("Payment recorded."))
-        elif action == "refund":
-            services.shares_refund(actor=actor, membership=membership, **data)
-            messages.success(request, _("Refund recorded."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:member_detail", pk=pk)
+    return view(request, get_object_or_404(Membership, pk=pk))
 
 
 @coordinator_required
@@ -365,33 +395,21 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = forms.SubscribeForm(
         request.POST or None, colleges=colleges, card_enabled=card, max_shares=coop.max_shares
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            subscription = services.share_subscription_start(
-                user=request.user,
-                shares=data["shares"],
-                college=data["college"],
-                payment=data["payment"],
-            )
-            if subscription.payment_method == SharePayment.STRIPE:
-                subscription = card_checkout_start(subscription)
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            if subscription.checkout_url:
-                return redirect(subscription.checkout_url)
-            messages.success(
-                request,
-                _("Your subscription is recorded. Pay it by bank transfer (see below)."),
-            )
-            return redirect("governance:subscribe")
-    membership = selectors.membership_of(request.user)
-    return render(
-        request,
-        "governance/subscribe.html",
-        {
-            "form": form,
+
+    def run(data: dict) -> object:
+        subscription = services.share_subscription_start(
+            user=request.user,
+            shares=data["shares"],
+            college=data["college"],
+            payment=data["payment"],
+        )
+        if subscription.payment_method == SharePayment.STRIPE:
+            subscription = card_checkout_start(subscription)
+        return subscription
+
+    def context() -> dict:
+        membership = selectors.membership_of(request.user)
+        return {
             "coop": coop,
             "membership": membership,
             "subscriptions": (
@@ -401,7 +419,24 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             ),
             "paid_notice": request.GET.get("paid"),
             "cancelled_notice": request.GET.get("cancelled"),
-        },
+        }
+
+    return form_action(
+        request,
+        form,
+        run,
+        template="governance/subscribe.html",
+        context=context,
+        # A card payment goes on to Stripe's page; a transfer comes back here.
+        success_url=lambda subscription: (
+            subscription.checkout_url or reverse("governance:subscribe")
+        ),
+        success_message=lambda subscription: (
+            ""
+            if subscription.checkout_url
+            else _("Your subscription is recorded. Pay it by bank transfer (see below).")
+        ),
+        invalid_message=_("Check the form: it has errors."),
     )
 
 
@@ -410,7 +445,6 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 
 def federation(request: HttpRequest) -> HttpResponse:
     """« Fonctionnement de la fédération », from live data (also GET /api/v1/federation/)."""
-    from backend.accounts.roles import user_is_coordinator
     from governance.federation import federation_overview, federation_sections_all
 
     data = federation_overview()
@@ -424,6 +458,6 @@ def federation(request: HttpRequest) -> HttpResponse:
         {
             "data": data,
             "sections": sections,
-            "is_coordinator": user_is_coordinator(request.user),
+            "is_coordinator": rules.has_perm(COORDINATE, request.user),
         },
     )

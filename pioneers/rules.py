@@ -19,3 +19,5 @@ rules.add_perm("pioneers.view_application", rules.is_authenticated & is_juror)
 rules.add_perm("pioneers.score_application", rules.is_authenticated & is_juror)
 rules.add_perm("pioneers.decide_application", is_coordinator)
 rules.add_perm("pioneers.import_pioneers", is_coordinator)
+# Every field of every card, whatever its visibility setting.
+rules.add_perm("pioneers.see_private_cards", is_coordinator)

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
 from backend.core.errors import ApplicationError
+from backend.core.permissions import coordinator_required
 from pioneers import forms, selectors, services
 from pioneers.models import Application, ApplicationStatus, Criterion, ImportJob, Pioneer
 from pioneers.sections import pioneer_sections_render

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import rules
 from django.db.models import Q
 from django.urls import reverse
 
-from backend.accounts.roles import user_is_coordinator
 from governance.selectors import is_active_member
 from pioneers.models import Pioneer, Visibility
 
@@ -71,7 +71,7 @@ def viewer_for(user) -> Viewer:
     """One query at most (whether the person is an active member)."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
-    if user_is_coordinator(user):
+    if rules.has_perm("pioneers.see_private_cards", user):
         return Viewer(user_id=user.pk, level=Visibility.PRIVATE, is_coordinator=True)
     level = Visibility.MEMBERS if is_active_member(user) else Visibility.PUBLIC
     return Viewer(user_id=user.pk, level=level)

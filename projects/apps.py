@@ -18,10 +18,13 @@ class ProjectsConfig(AppConfig):
 
         digest.register()
 
-        from backend.core.navigation import menu_audience_register
-        from projects.roles import can_propose
+        import rules
 
-        menu_audience_register("proposer", can_propose)
+        from backend.core.navigation import menu_audience_register
+
+        menu_audience_register(
+            "proposer", lambda user: rules.has_perm("projects.propose_project", user)
+        )
 
         from backend.accounts.privacy import privacy_section_register
         from projects.privacy import SECTION as PRIVACY_SECTION

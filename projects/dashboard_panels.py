@@ -1,9 +1,9 @@
 """Projects' panel on the member dashboard (registered from ProjectsConfig.ready)."""
 
+import rules
 from django.utils.translation import gettext_lazy as _
 
 from backend.core.dashboard import PANEL_LIMIT, DashboardPanel, dashboard_panel_register
-from projects.roles import can_propose
 from projects.selectors import project_list_authored
 
 
@@ -12,7 +12,7 @@ def projects_panel(user) -> dict:
     return {
         "projects": projects[:PANEL_LIMIT],
         "more": len(projects) > PANEL_LIMIT,
-        "can_propose": can_propose(user),
+        "can_propose": rules.has_perm("projects.propose_project", user),
     }
 
 

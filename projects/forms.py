@@ -160,3 +160,15 @@ class RankingForm(forms.Form):
         if data.get("move_project") and not data.get("move_rank"):
             self.add_error("move_rank", _("Give the rank the project moves to."))
         return data
+
+
+class CommentBodyForm(forms.Form):
+    """Editing a comment: the service checks the text (empty, too long)."""
+
+    body = forms.CharField(required=False, strip=False)
+
+
+class ServiceReasonForm(forms.Form):
+    """A reason the service checks (reporting or hiding a comment)."""
+
+    reason = forms.CharField(required=False, strip=False)

@@ -1,8 +1,12 @@
-"""Who a person is for a project: author, coordinator, active pioneer."""
+"""Who a person is for a project: author, coordinator, active pioneer.
 
-from backend.accounts.roles import user_is_coordinator
+What each may do is named in ``projects/rules.py``.
+"""
+
+import rules
+
 from governance.models import Membership, MembershipStatus
-from projects.lifecycle import PRIVATE_STATES, Role
+from projects.lifecycle import Role
 from projects.models import Project
 
 
@@ -19,13 +23,9 @@ def project_roles(user, project: Project) -> set[Role]:
     roles: set[Role] = set()
     if is_author(user, project):
         roles.add(Role.AUTHOR)
-    if user_is_coordinator(user):
+    if rules.has_perm("projects.review_project", user):
         roles.add(Role.COORDINATOR)
     return roles
-
-
-def can_view(user, project: Project) -> bool:
-    return project.status not in PRIVATE_STATES or bool(project_roles(user, project))
 
 
 def active_pioneers():
@@ -41,7 +41,3 @@ def is_active_member(user) -> bool:
         bool(user and user.is_authenticated)
         and Membership.objects.filter(user=user, status=MembershipStatus.MEMBER).exists()
     )
-
-
-def can_propose(user) -> bool:
-    return is_active_member(user) or user_is_coordinator(user)

@@ -1,7 +1,7 @@
+import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
 from projects.lifecycle import PRIVATE_STATES
 from projects.models import (
     Comment,
@@ -16,7 +16,7 @@ from projects.models import (
 def project_visible_to(user) -> QuerySet[Project]:
     """Every project the person may see: drafts only to their authors and the coordinator."""
     qs = Project.objects.all()
-    if user_is_coordinator(user):
+    if user is not None and rules.has_perm("projects.review_project", user):
         return qs
     public = ~Q(status__in=PRIVATE_STATES)
     if user and user.is_authenticated:

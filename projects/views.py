@@ -1,25 +1,30 @@
 """HTML pages of the projects: thin views over the same services and selectors as the API."""
 
+from collections.abc import Callable
+
+import rules
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
+from backend.core.forms import error_status, form_action
+from backend.core.permissions import rule_required
 from pioneers.models import Theme
 from projects import forms, selectors, services
 from projects.errors import ProjectError
 from projects.followup import followup_figures
 from projects.lifecycle import FOLLOWED_STATES, targets_for
 from projects.models import Comment, Milestone, Project, ProjectStatus
-from projects.roles import can_propose, is_active_pioneer, is_author, project_roles
+from projects.roles import is_author, project_roles
 from projects.sections import project_sections_for
 from projects.services.concern import CONCERN_OPEN_STATES
 from projects.services.discussion import COMMENT_EDIT_WINDOW
@@ -60,86 +65,104 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "themes": themes,
             "theme": theme,
             "author": author,
-            "can_propose": can_propose(request.user),
+            "can_propose": request.user.has_perm("projects.propose_project"),
         },
     )
 
 
+def _detail_context(request: HttpRequest, project: Project) -> dict:
+    roles = project_roles(request.user, project)
+    return {
+        "project": project,
+        "roles": roles,
+        "is_author": is_author(request.user, project),
+        "targets": [(t, ProjectStatus(t).label) for t in targets_for(project.status, roles)],
+        "comments": selectors.project_comments(project=project),
+        "comment_form": forms.CommentForm(),
+        "can_flag": project.status in CONCERN_OPEN_STATES
+        # The rule itself: Django's superuser shortcut would offer a button the service refuses.
+        and rules.has_perm("projects.flag_concern", request.user, project),
+        "followed": project.status in FOLLOWED_STATES,
+        "sections": project_sections_for(project, request.user),
+        "followup_figures": followup_figures(project) if project.status in FOLLOWED_STATES else [],
+        "update_form": forms.UpdateForm(),
+        "milestone_form": forms.MilestoneForm(),
+        "attachment_form": forms.AttachmentForm(),
+        "edit_window_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60),
+        "latest_progress": project.updates.all()[0].progress_percent
+        if project.updates.all()
+        else None,
+    }
+
+
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
-    roles = project_roles(request.user, project)
-    return render(
+    return render(request, "projects/detail.html", _detail_context(request, project))
+
+
+def _on_detail(
+    request: HttpRequest,
+    slug: str,
+    form: django_forms.Form,
+    run,
+    *,
+    success: str | Callable,
+    invalid: str = "",
+    form_name: str = "form",
+) -> HttpResponse:
+    """An action posted from the project's page: back to the page (PRG), or the page
+    again with the form and the message (400, 409 for a conflict of state)."""
+    return form_action(
         request,
-        "projects/detail.html",
-        {
-            "project": project,
-            "roles": roles,
-            "is_author": is_author(request.user, project),
-            "targets": [(t, ProjectStatus(t).label) for t in targets_for(project.status, roles)],
-            "comments": selectors.project_comments(project=project),
-            "comment_form": forms.CommentForm(),
-            "can_flag": is_active_pioneer(request.user) and project.status in CONCERN_OPEN_STATES,
-            "followed": project.status in FOLLOWED_STATES,
-            "sections": project_sections_for(project, request.user),
-            "followup_figures": followup_figures(project)
-            if project.status in FOLLOWED_STATES
-            else [],
-            "update_form": forms.UpdateForm(),
-            "milestone_form": forms.MilestoneForm(),
-            "attachment_form": forms.AttachmentForm(),
-            "edit_window_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60),
-            "latest_progress": project.updates.all()[0].progress_percent
-            if project.updates.all()
-            else None,
-        },
+        form,
+        run,
+        template="projects/detail.html",
+        # Read again: a refused action leaves the project as it is in the database.
+        context=lambda: _detail_context(request, _project_or_404(request, slug)),
+        success_url=reverse("projects:detail", kwargs={"slug": slug}),
+        success_message=success,
+        invalid_message=invalid,
+        form_name=form_name,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    if not can_propose(request.user):
+    if not request.user.has_perm("projects.propose_project"):
         messages.error(request, _("Only active members can propose a project."))
         return redirect("projects:list")
     form = forms.ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, **form.service_values())
-        except ProjectError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("Your draft is saved. Submit it when it is ready."))
-            return redirect(project)
-    return render(request, "projects/form.html", {"form": form, "project": None})
+    return form_action(
+        request,
+        form,
+        lambda data: services.project_create(actor=request.user, **form.service_values()),
+        template="projects/form.html",
+        context={"project": None},
+        success_url=lambda project: project.get_absolute_url(),
+        success_message=_("Your draft is saved. Submit it when it is ready."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
-    if not (user_is_coordinator(request.user) or is_author(request.user, project)):
+    if not request.user.has_perm("projects.edit_project", project):
         # Only its authors and the coordinator edit a project: no form for anyone else.
         raise PermissionDenied
     form = forms.ProjectForm(request.POST or None, initial=forms.ProjectForm.initial_for(project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(actor=request.user, project=project, **form.service_values())
-        except ProjectError as err:
-            form.add_error(None, err.message)
-        else:
-            messages.success(request, _("The project is saved."))
-            return redirect(project)
-    return render(request, "projects/form.html", {"form": form, "project": project})
-
-
-def _act(request: HttpRequest, project: Project, action, success: str) -> HttpResponse:
-    try:
-        action()
-    except ProjectError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, success)
-    return redirect(project)
+    return form_action(
+        request,
+        form,
+        lambda data: services.project_update(
+            actor=request.user, project=project, **form.service_values()
+        ),
+        template="projects/form.html",
+        context={"project": project},
+        success_url=project.get_absolute_url(),
+        success_message=_("The project is saved."),
+    )
 
 
 @login_required
@@ -147,20 +170,19 @@ def _act(request: HttpRequest, project: Project, action, success: str) -> HttpRe
 def project_transition(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
     form = forms.TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a valid state."))
-        return redirect(project)
-    return _act(
+    return _on_detail(
         request,
-        project,
-        lambda: services.project_transition(
-            actor=request.user,
-            project=project,
-            to=form.cleaned_data["to"],
-            reason=form.cleaned_data["reason"],
+        slug,
+        form,
+        lambda data: services.project_transition(
+            actor=request.user, project=project, to=data["to"], reason=data["reason"]
         ),
-        _("The project is now « %(state)s ».")
-        % {"state": ProjectStatus(form.cleaned_data["to"]).label},
+        success=lambda transition: (
+            _("The project is now « %(state)s ».")
+            % {"state": ProjectStatus(transition.to_status).label}
+        ),
+        invalid=_("Choose a valid state."),
+        form_name="transition_form",
     )
 
 
@@ -169,23 +191,29 @@ def project_transition(request: HttpRequest, slug: str) -> HttpResponse:
 def project_concern(request: HttpRequest, slug: str) -> HttpResponse:
     """Toggle "this project concerns me"; htmx swaps the button in place."""
     project = _project_or_404(request, slug)
-    error = ""
+    error = None
     try:
         if request.POST.get("concerned") == "1":
             services.concern_flag(actor=request.user, project=project)
         else:
             services.concern_unflag(actor=request.user, project=project)
     except ProjectError as err:
-        error = err.message
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        return redirect(project)
+        error = err
     project = _project_or_404(request, slug)
+    if request.htmx:
+        return render(
+            request,
+            "projects/_concern.html",
+            {"project": project, "can_flag": True, "concern_error": error.message if error else ""},
+        )
+    if error is None:
+        return redirect(project)
+    messages.error(request, error.message)
     return render(
         request,
-        "projects/_concern.html",
-        {"project": project, "can_flag": True, "concern_error": error},
+        "projects/detail.html",
+        _detail_context(request, project),
+        status=error_status(error),
     )
 
 
@@ -194,19 +222,16 @@ def project_concern(request: HttpRequest, slug: str) -> HttpResponse:
 def attachment_add(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
     form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a file to attach."))
-        return redirect(project)
-    return _act(
+    return _on_detail(
         request,
-        project,
-        lambda: services.attachment_add(
-            actor=request.user,
-            project=project,
-            upload=form.cleaned_data["file"],
-            title=form.cleaned_data["title"],
+        slug,
+        form,
+        lambda data: services.attachment_add(
+            actor=request.user, project=project, upload=data["file"], title=data["title"]
         ),
-        _("The attachment is added."),
+        success=_("The attachment is added."),
+        invalid=_("Choose a file to attach."),
+        form_name="attachment_form",
     )
 
 
@@ -218,65 +243,73 @@ def attachment_add(request: HttpRequest, slug: str) -> HttpResponse:
 def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
     form = forms.CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A comment cannot be empty."))
-        return redirect(project)
-    parent_id = form.cleaned_data.get("parent")
-    parent = get_object_or_404(Comment, pk=parent_id, project=project) if parent_id else None
-    return _act(
+
+    def run(data: dict) -> Comment:
+        parent_id = data.get("parent")
+        parent = get_object_or_404(Comment, pk=parent_id, project=project) if parent_id else None
+        return services.comment_create(
+            actor=request.user, project=project, body=data["body"], parent=parent
+        )
+
+    return _on_detail(
         request,
-        project,
-        lambda: services.comment_create(
-            actor=request.user, project=project, body=form.cleaned_data["body"], parent=parent
-        ),
-        _("Your comment is published."),
+        slug,
+        form,
+        run,
+        success=_("Your comment is published."),
+        invalid=_("A comment cannot be empty."),
+        form_name="comment_form",
     )
 
 
-def _comment(request: HttpRequest, slug: str, pk: int) -> tuple[Project, Comment]:
+def _comment(request: HttpRequest, slug: str, pk: int) -> Comment:
     project = _project_or_404(request, slug)
-    return project, get_object_or_404(Comment, pk=pk, project=project)
+    return get_object_or_404(Comment, pk=pk, project=project)
 
 
 @login_required
 @require_POST
 def comment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    project, comment = _comment(request, slug, pk)
-    return _act(
+    comment = _comment(request, slug, pk)
+    return _on_detail(
         request,
-        project,
-        lambda: services.comment_edit(
-            actor=request.user, comment=comment, body=request.POST.get("body", "")
-        ),
-        _("Your comment is updated."),
+        slug,
+        forms.CommentBodyForm(request.POST),
+        lambda data: services.comment_edit(actor=request.user, comment=comment, body=data["body"]),
+        success=_("Your comment is updated."),
+        form_name="comment_edit_form",
     )
 
 
 @login_required
 @require_POST
 def comment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    project, comment = _comment(request, slug, pk)
-    return _act(
+    comment = _comment(request, slug, pk)
+    return _on_detail(
         request,
-        project,
-        lambda: services.comment_report(
-            actor=request.user, comment=comment, reason=request.POST.get("reason", "")
+        slug,
+        forms.ServiceReasonForm(request.POST),
+        lambda data: services.comment_report(
+            actor=request.user, comment=comment, reason=data["reason"]
         ),
-        _("Thank you: the coordinator will look at this comment."),
+        success=_("Thank you: the coordinator will look at this comment."),
+        form_name="report_form",
     )
 
 
 @login_required
 @require_POST
 def comment_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    project, comment = _comment(request, slug, pk)
-    return _act(
+    comment = _comment(request, slug, pk)
+    return _on_detail(
         request,
-        project,
-        lambda: services.comment_hide(
-            actor=request.user, comment=comment, reason=request.POST.get("reason", "")
+        slug,
+        forms.ServiceReasonForm(request.POST),
+        lambda data: services.comment_hide(
+            actor=request.user, comment=comment, reason=data["reason"]
         ),
-        _("The comment is hidden."),
+        success=_("The comment is hidden."),
+        form_name="hide_form",
     )
 
 
@@ -287,17 +320,14 @@ def comment_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def update_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
-    form = forms.UpdateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("An update needs some text and a progress between 0 and 100 %."))
-        return redirect(project)
-    return _act(
+    return _on_detail(
         request,
-        project,
-        lambda: services.project_update_create(
-            actor=request.user, project=project, **form.cleaned_data
-        ),
-        _("The update is published."),
+        slug,
+        forms.UpdateForm(request.POST),
+        lambda data: services.project_update_create(actor=request.user, project=project, **data),
+        success=_("The update is published."),
+        invalid=_("An update needs some text and a progress between 0 and 100 %."),
+        form_name="update_form",
     )
 
 
@@ -305,15 +335,14 @@ def update_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def milestone_create(request: HttpRequest, slug: str) -> HttpResponse:
     project = _project_or_404(request, slug)
-    form = forms.MilestoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("A milestone needs a title."))
-        return redirect(project)
-    return _act(
+    return _on_detail(
         request,
-        project,
-        lambda: services.milestone_create(actor=request.user, project=project, **form.cleaned_data),
-        _("The milestone is added."),
+        slug,
+        forms.MilestoneForm(request.POST),
+        lambda data: services.milestone_create(actor=request.user, project=project, **data),
+        success=_("The milestone is added."),
+        invalid=_("A milestone needs a title."),
+        form_name="milestone_form",
     )
 
 
@@ -323,20 +352,22 @@ def milestone_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = _project_or_404(request, slug)
     milestone = get_object_or_404(Milestone, pk=pk, project=project)
     done_on = None if milestone.done_on else timezone.localdate()
-    return _act(
+    return _on_detail(
         request,
-        project,
-        lambda: services.milestone_set_done(
+        slug,
+        django_forms.Form(request.POST),
+        lambda data: services.milestone_set_done(
             actor=request.user, milestone=milestone, done_on=done_on
         ),
-        _("The milestone is updated."),
+        success=_("The milestone is updated."),
+        form_name="milestone_done_form",
     )
 
 
 # ---------------------------------------------------------------- coordinator and ranking
 
 
-@coordinator_required
+@rule_required("projects.review_project")
 def review(request: HttpRequest) -> HttpResponse:
     """The coordinator's review screen: what waits for a decision."""
     waiting = selectors.project_list(user=request.user).filter(
@@ -352,36 +383,41 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ranking(request: HttpRequest) -> HttpResponse:
     snapshot = selectors.ranking_latest_snapshot()
-    form = None
-    if user_is_coordinator(request.user):
-        form = forms.RankingForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            moves = []
-            if data.get("move_project"):
-                moves.append(
-                    Move(
-                        project_id=data["move_project"],
-                        rank=data["move_rank"],
-                        justification=data["move_justification"],
-                    )
-                )
-            try:
-                services.ranking_publish(
-                    actor=request.user,
-                    weight_concern=data["weight_concern"],
-                    weight_cost=data["weight_cost"],
-                    weight_self_financing=data["weight_self_financing"],
-                    note=data["note"],
-                    moves=moves,
-                )
-            except ProjectError as err:
-                form.add_error(None, err.message)
-            else:
-                messages.success(request, _("The ranking is published."))
-                return redirect("projects:ranking")
-    elif request.method == "POST":
-        raise Http404
+    if not request.user.has_perm("projects.publish_ranking"):
+        if request.method == "POST":
+            raise Http404
+        return render(request, "projects/ranking.html", _ranking_context(request, snapshot))
+    return form_action(
+        request,
+        forms.RankingForm(request.POST or None),
+        lambda data: services.ranking_publish(
+            actor=request.user,
+            weight_concern=data["weight_concern"],
+            weight_cost=data["weight_cost"],
+            weight_self_financing=data["weight_self_financing"],
+            note=data["note"],
+            moves=_ranking_moves(data),
+        ),
+        template="projects/ranking.html",
+        context=lambda: _ranking_context(request, selectors.ranking_latest_snapshot()),
+        success_url=reverse("projects:ranking"),
+        success_message=_("The ranking is published."),
+    )
+
+
+def _ranking_moves(data: dict) -> list[Move]:
+    if not data.get("move_project"):
+        return []
+    return [
+        Move(
+            project_id=data["move_project"],
+            rank=data["move_rank"],
+            justification=data["move_justification"],
+        )
+    ]
+
+
+def _ranking_context(request: HttpRequest, snapshot) -> dict:
     entries = (
         Paginator(selectors.ranking_entries(snapshot=snapshot), RANKING_PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -389,16 +425,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
         if snapshot
         else []
     )
-    return render(
-        request,
-        "projects/ranking.html",
-        {
-            "snapshot": snapshot,
-            # A page of entries: the whole ranking of a national network is thousands.
-            "page": entries,
-            "entries": entries,
-            "history": list(selectors.ranking_history_summaries()[:20]),
-            "next_project": selectors.queue_next(snapshot=snapshot),
-            "form": form,
-        },
-    )
+    return {
+        "snapshot": snapshot,
+        # A page of entries: the whole ranking of a national network is thousands.
+        "page": entries,
+        "entries": entries,
+        "history": list(selectors.ranking_history_summaries()[:20]),
+        "next_project": selectors.queue_next(snapshot=snapshot),
+        "form": None,
+    }

@@ -1,12 +1,13 @@
 from collections.abc import Callable
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from backend.accounts.roles import user_is_coordinator
+from backend.core.permissions import COORDINATE
 
 # Paths a coordinator without two-factor may still reach: the pages to set it up,
 # logging out, static files, the health check and the language switch.
@@ -22,7 +23,7 @@ class CoordinatorTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             settings.TERREAU_REQUIRE_COORDINATOR_2FA
-            and user_is_coordinator(request.user)
+            and rules.has_perm(COORDINATE, request.user)
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and not request.path.startswith("/api/")
             and not _has_totp(request.user)

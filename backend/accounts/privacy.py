@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -25,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.accounts.models import ERASED_EMAIL_DOMAIN, User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.errors import ApplicationError
 from backend.core.locks import lock_row
 from backend.core.models import AuditEvent, IdempotencyRecord
+from backend.core.permissions import COORDINATE
 from backend.core.services import audit_record
 
 Rows = list[dict[str, Any]]
@@ -168,7 +169,7 @@ class ErasureOutcome:
 def _check_may_act(*, actor: User, user: User) -> None:
     if actor is None or not actor.is_authenticated:
         raise PrivacyError(_("Log in first."), code="not_authenticated", status_code=401)
-    if actor.pk != user.pk and not user_is_coordinator(actor):
+    if not actor.has_perm("accounts.manage_personal_data", user):
         raise PrivacyError(
             _("Only the person or a coordinator may do this."),
             code="permission_denied",
@@ -188,7 +189,7 @@ def _account_export(user: User) -> dict[str, Rows]:
         "date_joined": user.date_joined,
         "last_login": user.last_login,
         "is_active": user.is_active,
-        "is_coordinator": user_is_coordinator(user),
+        "is_coordinator": rules.has_perm(COORDINATE, user),  # the rule: no model-backend query
     }
     addresses = [
         {"email": e.email, "verified": e.verified, "primary": e.primary}
@@ -280,7 +281,7 @@ def personal_data_erase(
                 code="reason_required",
                 errors={"reason": [str(_("This field is required."))]},
             )
-        if (user.is_superuser or user_is_coordinator(user)) and not actor.is_superuser:
+        if not actor.has_perm("accounts.erase_account", user):
             raise PrivacyError(
                 _("Only a superuser may erase a coordinator's account."),
                 code="protected_account",

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from backend.accounts.roles import user_is_coordinator
 from backend.accounts.services import api_token_issue, api_token_revoke
 from backend.core.errors import ApplicationError
+from backend.core.permissions import COORDINATE
 
 
 class AuthTokenCreateApi(APIView):
@@ -117,7 +117,7 @@ class MeApi(APIView):
                 "email": user.email,
                 "first_name": user.first_name,
                 "last_name": user.last_name,
-                "is_coordinator": user_is_coordinator(user),
+                "is_coordinator": user.has_perm(COORDINATE),
                 "language": request.LANGUAGE_CODE,
             }
         )

@@ -10,21 +10,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.accounts import privacy
-from backend.accounts.roles import user_is_coordinator
 from backend.api.pagination import PageNumberPagination
 from backend.core.forms import AuditFilterForm
+from backend.core.permissions import COORDINATE, HasRule
 from backend.core.selectors import audit_event_list
 
-
-class IsCoordinatorUser(BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return user_is_coordinator(request.user)
+IsCoordinatorUser = HasRule(COORDINATE)
 
 
 _ERASURE_OUTPUT = inline_serializer(

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.decorators import coordinator_required
 from backend.core.forms import AuditFilterForm
+from backend.core.permissions import coordinator_required
 from backend.core.selectors import audit_event_list
 
 PAGE_SIZE = 50

@@ -1,6 +1,13 @@
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from backend.core.errors import ApplicationError
 from backend.core.selectors import audit_object_types
 
 
@@ -54,3 +61,65 @@ class AuditFilterForm(forms.Form):
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
         }
+
+
+# ---------------------------------------------------------------- one pattern for HTML forms
+
+Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
+
+
+def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
+    """Put a service's field errors on the form's fields (the others are in its message)."""
+    for name, messages_ in error.errors.items():
+        if name in form.fields:
+            for message in messages_:
+                form.add_error(name, message)
+
+
+def error_status(error: ApplicationError) -> int:
+    """400 for what the person sent, 409 for a conflict of state (403 a refusal, 404 gone)."""
+    return error.status_code if error.status_code in (403, 404, 409) else 400
+
+
+def form_action(
+    request: HttpRequest,
+    form: forms.Form,
+    run: Callable[[dict[str, Any]], Any],
+    *,
+    template: str,
+    context: Context,
+    success_url: str | Callable[[Any], str],
+    success_message: str | Callable[[Any], str] = "",
+    invalid_message: str = "",
+    form_name: str = "form",
+) -> HttpResponse:
+    """Handle a posted form the one way every page does.
+
+    A GET shows the page with the form. A POST with a valid form: ``run(cleaned_data)``
+    calls the service. If it succeeds, flash
+    ``success_message`` and redirect to ``success_url`` (POST/redirect/GET; both may be
+    callables of the service's result). If the form is invalid, or the service raises an
+    ``ApplicationError`` (its transaction rolled back: nothing changed), render ``template``
+    again with ``context`` (a dict, or a callable built only then) and the bound form
+    under ``form_name``: its field errors on their fields, the message in the page's
+    messages, status 400 (409 for a conflict of state).
+    """
+    message, status = invalid_message, 400
+    if request.method != "POST":
+        message, status = "", 200
+    elif form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except ApplicationError as error:
+            form_errors_add(form, error)
+            message, status = error.message, error_status(error)
+        else:
+            text = success_message(result) if callable(success_message) else success_message
+            if text:
+                messages.success(request, text)
+            return redirect(success_url(result) if callable(success_url) else success_url)
+    if message:
+        messages.error(request, message)
+    values = dict(context() if callable(context) else context)
+    values[form_name] = form
+    return render(request, template, values, status=status)

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import rules
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.roles import user_is_coordinator
+from backend.core.permissions import COORDINATE
 
 # "all", "signed_in" and "coordinator" are known here. Others ("member": an admitted
 # member, "proposer": who may propose a project) are known to apps to the right of
@@ -326,7 +327,7 @@ def navigation(request: HttpRequest) -> dict:
     sections = main_menu(
         view_name=view_name,
         signed_in=signed_in,
-        coordinator=user_is_coordinator(user),
+        coordinator=user is not None and rules.has_perm(COORDINATE, user),
         belongs=cache(
             lambda audience: audience in _AUDIENCE_CHECKS and _AUDIENCE_CHECKS[audience](user)
         ),

@@ -2,12 +2,12 @@
 
 import datetime
 
+import rules
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.roles import user_is_coordinator
 from backend.core.locks import lock_row
 from backend.core.outbox import email_user
 from backend.core.services import audit_record
@@ -47,7 +47,7 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
 @transaction.atomic
 def committee_member_appoint(*, actor, user) -> CommitteeMember:
     """The coordinator appoints someone to the committee, within the number of seats."""
-    if not user_is_coordinator(actor):
+    if not rules.has_perm("commons.appoint_committee", actor):
         raise _forbidden(_("Only the coordinator appoints the committee."))
     # A second active seat for the same person is refused by the partial unique index.
     if CommitteeMember.objects.filter(user=user, ended_at__isnull=True).exists():
@@ -72,7 +72,7 @@ def committee_member_appoint(*, actor, user) -> CommitteeMember:
 
 @transaction.atomic
 def committee_member_end(*, actor, member: CommitteeMember) -> CommitteeMember:
-    if not user_is_coordinator(actor):
+    if not rules.has_perm("commons.appoint_committee", actor):
         raise _forbidden(_("Only the coordinator appoints the committee."))
     member = lock_row(CommitteeMember, member.pk)
     if member.ended_at is not None:
@@ -99,7 +99,7 @@ def committee_session_create(
     *, actor, held_on: datetime.date | None = None, title: str = ""
 ) -> CommitteeSession:
     """Plan a session; every proposed resource not yet on an agenda goes on its agenda."""
-    if not (user_is_coordinator(actor) or is_committee_member(actor)):
+    if not rules.has_perm("commons.decide_resource", actor):
         raise _forbidden(_("Only the committee plans its sessions."))
     held_on = held_on or session_default_date()
     title = title.strip()[:200] or _("Committee session of %(date)s") % {
@@ -189,7 +189,7 @@ def resource_decide(*, actor, resource: Resource, outcome: str, reasons: str) ->
     publication needs every one of them to pass every required criterion of the grid
     (scientific robustness): otherwise nothing changes and the decision is refused.
     """
-    if not (user_is_coordinator(actor) or is_committee_member(actor)):
+    if not rules.has_perm("commons.decide_resource", actor):
         raise _forbidden(_("Only the editorial committee decides."))
     if outcome not in (ResourceStatus.PUBLISHED, ResourceStatus.TO_REVISE, ResourceStatus.REFUSED):
         message = _("Choose a decision.")

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+import rules
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
@@ -190,11 +191,9 @@ def resource_revise(
 ) -> Resource:
     """The author revises a resource sent back « to revise » (or still proposed): it goes
     back on the agenda as a new review round; a coordinator may correct any resource."""
-    from backend.accounts.roles import user_is_coordinator
-
     resource = lock_row(Resource, resource.pk)
     is_author = resource.submitted_by_id == getattr(actor, "pk", None)
-    coordinator = user_is_coordinator(actor)
+    coordinator = rules.has_perm("commons.correct_resource", actor, resource)
     if not (is_author or coordinator):
         raise CommonsError(_("Only its author may revise it."), code="forbidden", status_code=403)
     if not coordinator and resource.status not in (

@@ -97,6 +97,12 @@ class AttendanceForm(forms.Form):
         self.fields["member"].queryset = _members()
         self.fields["proxy_holder"].queryset = _members()
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == "represented" and not cleaned.get("proxy_holder"):
+            self.add_error("proxy_holder", _("Say who holds the proxy of a represented member."))
+        return cleaned
+
 
 class VoteForm(forms.Form):
     choice = forms.ChoiceField(choices=VoteChoice.choices, widget=forms.RadioSelect)

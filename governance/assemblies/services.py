@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.locks import lock_row, lock_rows
 from backend.core.services import audit_record
 from governance.assemblies import selectors
@@ -239,7 +238,7 @@ def proxy_give(*, actor: User, assembly: Assembly, giver: Membership, holder: Me
     """``giver`` asks ``holder`` to vote for them. No chains, a maximum per holder, and
     (for members themselves) only until the assembly opens."""
     assembly = lock_row(Assembly, assembly.pk)
-    by_coordinator = user_is_coordinator(actor)
+    by_coordinator = actor.has_perm("governance.manage_assemblies")
     allowed = {AssemblyStatus.CONVENED} | ({AssemblyStatus.OPEN} if by_coordinator else set())
     if assembly.status not in allowed:
         raise _conflict(
@@ -281,7 +280,9 @@ def proxy_give(*, actor: User, assembly: Assembly, giver: Membership, holder: Me
 @transaction.atomic
 def proxy_revoke(*, actor: User, assembly: Assembly, giver: Membership) -> int:
     assembly = lock_row(Assembly, assembly.pk)
-    if assembly.status != AssemblyStatus.CONVENED and not user_is_coordinator(actor):
+    if assembly.status != AssemblyStatus.CONVENED and not actor.has_perm(
+        "governance.manage_assemblies"
+    ):
         raise _conflict(_("A proxy can be revoked until the assembly opens."), "proxy_closed")
     revoked = (
         selectors.active_proxies(assembly=assembly)

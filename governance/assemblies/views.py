@@ -1,13 +1,15 @@
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.decorators import coordinator_required
-from backend.accounts.roles import user_is_coordinator
+from backend.core.forms import form_action
+from backend.core.permissions import coordinator_required
 from backend.core.throttles import (
     ResolutionVoteRateThrottle,
     too_many_requests_page,
@@ -24,10 +26,12 @@ from governance.assemblies.models import (
 from governance.errors import GovernanceError
 from governance.models import Membership
 
+MANAGE = "governance.manage_assemblies"
+
 
 def _visible_assembly(request: HttpRequest, pk: int) -> Assembly:
     assembly = get_object_or_404(Assembly, pk=pk)
-    if assembly.status == AssemblyStatus.DRAFT and not user_is_coordinator(request.user):
+    if assembly.status == AssemblyStatus.DRAFT and not request.user.has_perm(MANAGE):
         raise Http404
     return assembly
 
@@ -38,7 +42,7 @@ def _my_membership(request: HttpRequest) -> Membership | None:
 
 @login_required
 def assembly_list(request: HttpRequest) -> HttpResponse:
-    qs = Assembly.objects.all() if user_is_coordinator(request.user) else selectors.assembly_list()
+    qs = Assembly.objects.all() if request.user.has_perm(MANAGE) else selectors.assembly_list()
     return render(request, "governance/assemblies/list.html", {"assemblies": qs.order_by("-date")})
 
 
@@ -46,19 +50,27 @@ def assembly_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def assembly_create(request: HttpRequest) -> HttpResponse:
     form = forms.AssemblyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assembly = services.assembly_create(actor=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Assembly created."))
-            return redirect("governance:assembly_console", pk=assembly.pk)
-    return render(request, "governance/assemblies/create.html", {"form": form})
+    return form_action(
+        request,
+        form,
+        lambda data: services.assembly_create(actor=request.user, **data),
+        template="governance/assemblies/create.html",
+        context={},
+        success_url=lambda assembly: reverse(
+            "governance:assembly_console", kwargs={"pk": assembly.pk}
+        ),
+        success_message=_("Assembly created."),
+    )
 
 
 @login_required
 def assembly_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(
+        request, "governance/assemblies/detail.html", _assembly_detail_context(request, pk)
+    )
+
+
+def _assembly_detail_context(request: HttpRequest, pk: int) -> dict:
     assembly = _visible_assembly(request, pk)
     me = _my_membership(request)
     my_proxy = given_to_me = None
@@ -76,21 +88,17 @@ def assembly_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("giver__user")
         )
         present = assembly.attendances.filter(membership=me).exists()
-    return render(
-        request,
-        "governance/assemblies/detail.html",
-        {
-            "assembly": assembly,
-            "me": me,
-            "my_proxy": my_proxy,
-            "given_to_me": given_to_me,
-            "present": present,
-            "resolutions": assembly.resolutions.all(),
-            "documents": assembly.documents.all(),
-            "proxy_form": forms.ProxyForm(exclude=me) if me else None,
-            "quorum": selectors.assembly_quorum(assembly=assembly),
-        },
-    )
+    return {
+        "assembly": assembly,
+        "me": me,
+        "my_proxy": my_proxy,
+        "given_to_me": given_to_me,
+        "present": present,
+        "resolutions": assembly.resolutions.all(),
+        "documents": assembly.documents.all(),
+        "proxy_form": forms.ProxyForm(exclude=me) if me else None,
+        "quorum": selectors.assembly_quorum(assembly=assembly),
+    }
 
 
 @login_required
@@ -100,25 +108,29 @@ def assembly_proxy(request: HttpRequest, pk: int) -> HttpResponse:
     me = _my_membership(request)
     if me is None:
         raise Http404
-    try:
-        if request.POST.get("revoke"):
-            services.proxy_revoke(actor=request.user, assembly=assembly, giver=me)
-            messages.success(request, _("Your proxy is revoked."))
-        else:
-            form = forms.ProxyForm(request.POST, exclude=me)
-            if form.is_valid():
-                services.proxy_give(
-                    actor=request.user,
-                    assembly=assembly,
-                    giver=me,
-                    holder=form.cleaned_data["holder"],
-                )
-                messages.success(request, _("Your proxy is recorded."))
-            else:
-                messages.error(request, _("Choose the member who will vote for you."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:assembly_detail", pk=pk)
+    if request.POST.get("revoke"):
+        form = django_forms.Form(request.POST)
+        run = lambda data: services.proxy_revoke(  # noqa: E731
+            actor=request.user, assembly=assembly, giver=me
+        )
+        success = _("Your proxy is revoked.")
+    else:
+        form = forms.ProxyForm(request.POST, exclude=me)
+        run = lambda data: services.proxy_give(  # noqa: E731
+            actor=request.user, assembly=assembly, giver=me, holder=data["holder"]
+        )
+        success = _("Your proxy is recorded.")
+    return form_action(
+        request,
+        form,
+        run,
+        template="governance/assemblies/detail.html",
+        context=lambda: _assembly_detail_context(request, pk),
+        success_url=reverse("governance:assembly_detail", kwargs={"pk": pk}),
+        success_message=success,
+        invalid_message=_("Choose the member who will vote for you."),
+        form_name="proxy_form",
+    )
 
 
 @login_required
@@ -128,12 +140,18 @@ def assembly_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     me = _my_membership(request)
     if me is None:
         raise Http404
-    try:
-        services.attendance_mark_present(actor=request.user, assembly=assembly, membership=me)
-        messages.success(request, _("You are marked present."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:assembly_vote", pk=pk)
+    return form_action(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: services.attendance_mark_present(
+            actor=request.user, assembly=assembly, membership=me
+        ),
+        template="governance/assemblies/detail.html",
+        context=lambda: _assembly_detail_context(request, pk),
+        success_url=reverse("governance:assembly_vote", kwargs={"pk": pk}),
+        success_message=_("You are marked present."),
+        form_name="checkin_form",
+    )
 
 
 @login_required
@@ -188,99 +206,140 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("governance:assembly_vote", pk=resolution.assembly_id)
 
 
+def _console_context(pk: int) -> dict:
+    assembly = get_object_or_404(Assembly, pk=pk)
+    return {
+        "assembly": assembly,
+        "sheet": selectors.attendance_sheet(assembly=assembly),
+        "quorum": selectors.assembly_quorum(assembly=assembly),
+        "resolutions": assembly.resolutions.all(),
+        "attendance_form": forms.AttendanceForm(),
+        "resolution_form": forms.ResolutionForm(),
+        "document_form": forms.DocumentForm(),
+    }
+
+
 @coordinator_required
 def assembly_console(request: HttpRequest, pk: int) -> HttpResponse:
-    assembly = get_object_or_404(Assembly, pk=pk)
-    return render(
+    return render(request, "governance/assemblies/console.html", _console_context(pk))
+
+
+def _on_console(
+    request, assembly, form, run, *, success: str, invalid: str = "", form_name: str = "form"
+) -> HttpResponse:
+    """An action posted from the assembly's console: back to it, or the console again
+    with the form, its errors and the message (400, 409 for a conflict of state)."""
+    return form_action(
         request,
-        "governance/assemblies/console.html",
-        {
-            "assembly": assembly,
-            "sheet": selectors.attendance_sheet(assembly=assembly),
-            "quorum": selectors.assembly_quorum(assembly=assembly),
-            "resolutions": assembly.resolutions.all(),
-            "attendance_form": forms.AttendanceForm(),
-            "resolution_form": forms.ResolutionForm(),
-            "document_form": forms.DocumentForm(),
-        },
+        form,
+        run,
+        template="governance/assemblies/console.html",
+        context=lambda: _console_context(assembly.pk),
+        success_url=reverse("governance:assembly_console", kwargs={"pk": assembly.pk}),
+        success_message=success,
+        invalid_message=invalid,
+        form_name=form_name,
     )
 
 
+def _step(service, success: str):
+    """Convene, open or close: a button, no fields."""
+
+    def view(request: HttpRequest, assembly: Assembly) -> HttpResponse:
+        return _on_console(
+            request,
+            assembly,
+            django_forms.Form(request.POST),
+            lambda data: service(actor=request.user, assembly=assembly),
+            success=success,
+        )
+
+    return view
+
+
+def assembly_attendance(request: HttpRequest, assembly: Assembly) -> HttpResponse:
+    """Present in person, or represented by a proxy holder."""
+
+    def run(data: dict):
+        if data["status"] == "present":
+            return services.attendance_mark_present(
+                actor=request.user, assembly=assembly, membership=data["member"]
+            )
+        return services.proxy_give(
+            actor=request.user, assembly=assembly, giver=data["member"], holder=data["proxy_holder"]
+        )
+
+    return _on_console(
+        request,
+        assembly,
+        forms.AttendanceForm(request.POST),
+        run,
+        success=_("Attendance recorded."),
+        invalid=_("Choose a member and a status."),
+        form_name="attendance_form",
+    )
+
+
+def assembly_resolution(request: HttpRequest, assembly: Assembly) -> HttpResponse:
+    return _on_console(
+        request,
+        assembly,
+        forms.ResolutionForm(request.POST),
+        lambda data: services.resolution_create(actor=request.user, assembly=assembly, **data),
+        success=_("Resolution added to the agenda."),
+        invalid=_("A resolution needs a title and a text."),
+        form_name="resolution_form",
+    )
+
+
+def assembly_document(request: HttpRequest, assembly: Assembly) -> HttpResponse:
+    return _on_console(
+        request,
+        assembly,
+        forms.DocumentForm(request.POST, request.FILES),
+        lambda data: services.assembly_document_add(actor=request.user, assembly=assembly, **data),
+        success=_("Document added."),
+        invalid=_("Check the form: it has errors."),
+        form_name="document_form",
+    )
+
+
+# One small view per action on an assembly; the address names the action.
 _ASSEMBLY_ACTIONS = {
-    "convene": (services.assembly_convene, gettext_lazy("Members are being convened by e-mail.")),
-    "open": (services.assembly_open, gettext_lazy("The assembly is open.")),
-    "close": (services.assembly_close, gettext_lazy("The assembly is closed.")),
+    "convene": _step(
+        services.assembly_convene, gettext_lazy("Members are being convened by e-mail.")
+    ),
+    "open": _step(services.assembly_open, gettext_lazy("The assembly is open.")),
+    "close": _step(services.assembly_close, gettext_lazy("The assembly is closed.")),
+    "attendance": assembly_attendance,
+    "resolution": assembly_resolution,
+    "document": assembly_document,
 }
 
 
 @coordinator_required
 @require_POST
 def assembly_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    assembly = get_object_or_404(Assembly, pk=pk)
-    try:
-        if action in _ASSEMBLY_ACTIONS:
-            service, message = _ASSEMBLY_ACTIONS[action]
-            service(actor=request.user, assembly=assembly)
-            messages.success(request, message)
-        elif action == "attendance":
-            form = forms.AttendanceForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Choose a member and a status."))
-            elif form.cleaned_data["status"] == "present":
-                services.attendance_mark_present(
-                    actor=request.user, assembly=assembly, membership=form.cleaned_data["member"]
-                )
-                messages.success(request, _("Attendance recorded."))
-            elif not form.cleaned_data["proxy_holder"]:
-                messages.error(request, _("Say who holds the proxy of a represented member."))
-            else:
-                services.proxy_give(
-                    actor=request.user,
-                    assembly=assembly,
-                    giver=form.cleaned_data["member"],
-                    holder=form.cleaned_data["proxy_holder"],
-                )
-                messages.success(request, _("Proxy recorded."))
-        elif action == "resolution":
-            form = forms.ResolutionForm(request.POST)
-            if form.is_valid():
-                services.resolution_create(
-                    actor=request.user, assembly=assembly, **form.cleaned_data
-                )
-                messages.success(request, _("Resolution added to the agenda."))
-            else:
-                messages.error(request, _("A resolution needs a title and a text."))
-        elif action == "document":
-            form = forms.DocumentForm(request.POST, request.FILES)
-            if form.is_valid():
-                services.assembly_document_add(
-                    actor=request.user, assembly=assembly, **form.cleaned_data
-                )
-                messages.success(request, _("Document added."))
-            else:
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
-        else:
-            raise Http404
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:assembly_console", pk=pk)
+    view = _ASSEMBLY_ACTIONS.get(action)
+    if view is None:
+        raise Http404
+    return view(request, get_object_or_404(Assembly, pk=pk))
 
 
 @coordinator_required
 @require_POST
 def resolution_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    resolution = get_object_or_404(Resolution, pk=pk)
+    resolution = get_object_or_404(Resolution.objects.select_related("assembly"), pk=pk)
     service = {"open": services.resolution_open, "close": services.resolution_close}.get(action)
     if service is None:
         raise Http404
-    try:
-        service(actor=request.user, resolution=resolution)
-        messages.success(request, _("Vote opened.") if action == "open" else _("Vote closed."))
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    return redirect("governance:assembly_console", pk=resolution.assembly_id)
+    return _on_console(
+        request,
+        resolution.assembly,
+        django_forms.Form(request.POST),
+        lambda data: service(actor=request.user, resolution=resolution),
+        success=_("Vote opened.") if action == "open" else _("Vote closed."),
+    )
 
 
 @login_required

@@ -3,6 +3,7 @@
 Each new message e-mails the other side (the author, or every coordinator) through the
 outbox, in the recipient's language, sent after the commit."""
 
+import rules
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import COORDINATORS_GROUP, User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.locks import lock_row
 from backend.core.outbox import email_user
 from backend.core.services import audit_record
@@ -159,7 +159,7 @@ def thread_reply(
 ) -> ThreadMessage:
     """The author or a coordinator adds a message; a coordinator's answers the thread,
     the author's reopens it."""
-    coordinator = user_is_coordinator(actor)
+    coordinator = rules.has_perm("governance.answer_threads", actor)
     if not coordinator and thread.author_id != actor.pk:
         raise GovernanceError(_("Not found."), code="not_found", status_code=404)
     body = _clean_body(body)
@@ -185,7 +185,7 @@ def thread_reply(
 
 @transaction.atomic
 def thread_close(*, actor: User, thread: CoordinatorThread) -> CoordinatorThread:
-    if not user_is_coordinator(actor) and thread.author_id != actor.pk:
+    if not rules.has_perm("governance.answer_threads", actor) and thread.author_id != actor.pk:
         raise GovernanceError(_("Not found."), code="not_found", status_code=404)
     thread = lock_row(CoordinatorThread, thread.pk)
     if thread.status != ThreadStatus.CLOSED:

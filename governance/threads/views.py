@@ -1,5 +1,6 @@
 """Pages of the jardinier's door. Someone else's thread is a 404, like a missing one."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.accounts.roles import user_is_coordinator
 from governance.errors import GovernanceError
 from governance.threads import selectors, services
 from governance.threads.forms import ReplyForm, ThreadForm
@@ -33,7 +33,7 @@ def thread_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "statuses": ThreadStatus.choices,
-            "inbox": user_is_coordinator(request.user),
+            "inbox": rules.has_perm("governance.answer_threads", request.user),
             "may_write": selectors.thread_may_write(request.user),
         },
     )
@@ -87,7 +87,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "thread": thread,
             "thread_messages": selectors.thread_messages(thread),
             "form": form,
-            "inbox": user_is_coordinator(request.user),
+            "inbox": rules.has_perm("governance.answer_threads", request.user),
         },
     )
 

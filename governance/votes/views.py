@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 
 import rules
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backend.accounts.decorators import coordinator_required
+from backend.core.forms import form_action
+from backend.core.permissions import coordinator_required
 from backend.core.throttles import BallotRateThrottle, too_many_requests_message, web_throttled
 from governance.errors import GovernanceError
 from governance.votes import ballots, forms, results, selectors, services
@@ -67,20 +69,35 @@ def vote_list(request: HttpRequest) -> HttpResponse:
 
 @_members_only
 def vote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "governance/votes/detail.html", _vote_detail_context(request, pk))
+
+
+def _vote_detail_context(request: HttpRequest, pk: int) -> dict:
     vote = _vote_fresh(pk)
     membership = selectors.voter_membership(vote=vote, user=request.user)
-    schedule_form = forms.VoteScheduleForm(
-        initial={"opens_at": vote.opens_at, "closes_at": vote.closes_at}
-    )
-    return render(
+    return {
+        "vote": vote,
+        "in_electorate": membership is not None,
+        "has_voted": selectors.vote_has_voted(vote=vote, membership=membership),
+        "schedule_form": forms.VoteScheduleForm(
+            initial={"opens_at": vote.opens_at, "closes_at": vote.closes_at}
+        ),
+    }
+
+
+def _on_vote(request, pk, form, run, *, success: str, success_url: str = "") -> HttpResponse:
+    """A coordinator's action posted from the vote's page: on to the page (or
+    ``success_url``), or the page again with the form and the message (400/409)."""
+    return form_action(
         request,
-        "governance/votes/detail.html",
-        {
-            "vote": vote,
-            "in_electorate": membership is not None,
-            "has_voted": selectors.vote_has_voted(vote=vote, membership=membership),
-            "schedule_form": schedule_form,
-        },
+        form,
+        run,
+        template="governance/votes/detail.html",
+        context=lambda: _vote_detail_context(request, pk),
+        success_url=success_url or reverse("governance:vote_detail", kwargs={"pk": pk}),
+        success_message=success,
+        invalid_message=_("Check the form: it has errors."),
+        form_name="schedule_form",
     )
 
 
@@ -357,51 +374,46 @@ def _form_errors(form, exc: GovernanceError, aliases: dict[str, str] | None = No
 @require_POST
 def vote_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _vote_fresh(pk)
-    form = forms.VoteScheduleForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-        return redirect("governance:vote_detail", pk=pk)
-    opens_at = form.cleaned_data["opens_at"]
-    if vote.status != VoteStatus.SCHEDULED or opens_at is None:
-        opens_at = vote.opens_at  # once open, only the closing time moves
-    try:
-        services.vote_schedule(
-            actor=request.user,
-            vote=vote,
-            opens_at=opens_at,
-            closes_at=form.cleaned_data["closes_at"],
+
+    def run(data: dict):
+        opens_at = data["opens_at"]
+        if vote.status != VoteStatus.SCHEDULED or opens_at is None:
+            opens_at = vote.opens_at  # once open, only the closing time moves
+        return services.vote_schedule(
+            actor=request.user, vote=vote, opens_at=opens_at, closes_at=data["closes_at"]
         )
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The schedule is saved."))
-    return redirect("governance:vote_detail", pk=pk)
+
+    return _on_vote(
+        request,
+        pk,
+        forms.VoteScheduleForm(request.POST),
+        run,
+        success=_("The schedule is saved."),
+    )
 
 
 @coordinator_required
 @require_POST
 def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _vote_fresh(pk)
-    try:
-        services.vote_open(actor=request.user, vote=vote)
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The vote is open."))
-    return redirect("governance:vote_detail", pk=pk)
+    return _on_vote(
+        request,
+        pk,
+        django_forms.Form(request.POST),
+        lambda data: services.vote_open(actor=request.user, vote=vote),
+        success=_("The vote is open."),
+    )
 
 
 @coordinator_required
 @require_POST
 def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _vote_fresh(pk)
-    try:
-        services.vote_close(actor=request.user, vote=vote)
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-        return redirect("governance:vote_detail", pk=pk)
-    messages.success(request, _("The vote is closed and counted."))
-    return redirect("governance:vote_results", pk=pk)
+    return _on_vote(
+        request,
+        pk,
+        django_forms.Form(request.POST),
+        lambda data: services.vote_close(actor=request.user, vote=vote),
+        success=_("The vote is closed and counted."),
+        success_url=reverse("governance:vote_results", kwargs={"pk": pk}),
+    )

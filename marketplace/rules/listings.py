@@ -22,3 +22,5 @@ def is_exchange_party(user, exchange) -> bool:
 # by services.exchanges.EXCHANGE_TRANSITIONS.
 rules.add_perm("marketplace.change_listing", is_coordinator | is_listing_owner)
 rules.add_perm("marketplace.view_exchange", is_coordinator | is_exchange_party)
+# The coordinator's role in an exchange (settling a dispute, cancelling).
+rules.add_perm("marketplace.settle_exchange", is_coordinator)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.roles import is_coordinator
 from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from marketplace.errors import MarketplaceError
@@ -88,7 +87,7 @@ def exchange_roles(*, exchange: Exchange, user) -> set[str]:
     for role, membership in by_membership.items():
         if membership.user_id == user.pk:
             roles.add(role)
-    if is_coordinator(user):
+    if user.has_perm("marketplace.settle_exchange", exchange):
         roles.add(COORDINATOR)
     return roles
 

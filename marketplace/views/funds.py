@@ -1,19 +1,15 @@
 """The public funds page and CSV export, and the coordinator's bookkeeping pages."""
 
 import csv
-from collections.abc import Callable
-from functools import wraps
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from marketplace.errors import MarketplaceError
+from backend.core.forms import form_action
+from backend.core.permissions import rule_required
 from marketplace.forms.funds import AllocationForm, ManualContributionForm, ManualPaymentForm
 from marketplace.models import Contribution, ContributionChannel, ContributionStatus
 from marketplace.selectors.funds import (
@@ -108,20 +104,11 @@ def funds_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def coordinator_required(view: Callable) -> Callable:
-    """Log in first (a redirect), then coordinators only (403 for others)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.has_perm("marketplace.record_payment"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# The coordinator's pages of the books.
+RECORD_PAYMENT = "marketplace.record_payment"
 
 
-@coordinator_required
+@rule_required(RECORD_PAYMENT)
 def funds_manage(request: HttpRequest) -> HttpResponse:
     awaiting = Paginator(contributions_awaiting_payment_list(), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -136,111 +123,83 @@ def funds_manage(request: HttpRequest) -> HttpResponse:
     )
 
 
-@coordinator_required
+@rule_required(RECORD_PAYMENT)
 def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = get_object_or_404(
         Contribution.objects.select_related("fund__project"),
         pk=pk,
         channel=ContributionChannel.MANUAL,
     )
-    status = 200
-    if request.method == "POST":
-        form = ManualPaymentForm(request.POST)
-        if form.is_valid():
-            try:
-                contribution_manual_payment_record(
-                    actor=request.user,
-                    contribution=contribution,
-                    method=form.cleaned_data["method"],
-                    amount_cents=form.cleaned_data["amount"],
-                    received_on=form.cleaned_data["received_on"],
-                    reference=form.cleaned_data["reference"],
-                )
-            except MarketplaceError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Payment recorded; the receipt is on its way."))
-                return redirect("marketplace:funds_manage")
-        else:
-            status = 400
-    else:
-        form = ManualPaymentForm(initial={"amount": f"{contribution.amount_cents / 100:.2f}"})
-    return render(
+    context = {
+        "contribution": contribution,
+        "transfer_reference": contribution_transfer_reference(contribution),
+        "already_paid": contribution.status != ContributionStatus.PENDING,
+    }
+    return form_action(
         request,
-        "marketplace/payment_record.html",
-        {
-            "form": form,
-            "contribution": contribution,
-            "transfer_reference": contribution_transfer_reference(contribution),
-            "already_paid": contribution.status != ContributionStatus.PENDING,
-        },
-        status=status,
+        ManualPaymentForm(
+            request.POST or None,
+            initial={"amount": f"{contribution.amount_cents / 100:.2f}"},
+        ),
+        lambda data: contribution_manual_payment_record(
+            actor=request.user,
+            contribution=contribution,
+            method=data["method"],
+            amount_cents=data["amount"],
+            received_on=data["received_on"],
+            reference=data["reference"],
+        ),
+        template="marketplace/payment_record.html",
+        context=context,
+        success_url=reverse("marketplace:funds_manage"),
+        success_message=_("Payment recorded; the receipt is on its way."),
     )
 
 
-@coordinator_required
+@rule_required(RECORD_PAYMENT)
 def manual_contribution_record(request: HttpRequest) -> HttpResponse:
     projects = list(projects_for_manual_contribution())
-    status = 200
-    if request.method == "POST":
-        form = ManualContributionForm(request.POST, projects=projects)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                contribution_manual_create(
-                    actor=request.user,
-                    project=form.target_project(),
-                    method=data["method"],
-                    amount_cents=data["amount"],
-                    received_on=data["received_on"],
-                    reference=data["reference"],
-                    email=data["email"],
-                    name=data["name"],
-                    message=data["message"],
-                    public=data["public"],
-                )
-            except MarketplaceError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Contribution recorded."))
-                return redirect("marketplace:funds_manage")
-        else:
-            status = 400
-    else:
-        form = ManualContributionForm(projects=projects)
-    return render(request, "marketplace/manual_contribution.html", {"form": form}, status=status)
+    form = ManualContributionForm(request.POST or None, projects=projects)
+    return form_action(
+        request,
+        form,
+        lambda data: contribution_manual_create(
+            actor=request.user,
+            project=form.target_project(),
+            method=data["method"],
+            amount_cents=data["amount"],
+            received_on=data["received_on"],
+            reference=data["reference"],
+            email=data["email"],
+            name=data["name"],
+            message=data["message"],
+            public=data["public"],
+        ),
+        template="marketplace/manual_contribution.html",
+        context={},
+        success_url=reverse("marketplace:funds_manage"),
+        success_message=_("Contribution recorded."),
+    )
 
 
-@coordinator_required
+@rule_required("marketplace.allocate_funds")
 def allocation_record(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("marketplace.allocate_funds"):
-        raise PermissionDenied
     form_options = {"funds": list(fund_targets_list()), "projects": projects_allocatable()}
-    status = 200
-    if request.method == "POST":
-        form = AllocationForm(request.POST, **form_options)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                fund_allocation_create(
-                    actor=request.user,
-                    source_project=form.source_project(),
-                    project=data["project"],
-                    amount_cents=data["amount"],
-                    allocated_on=data["allocated_on"],
-                    note=data["note"],
-                    idempotency_key=f"form-{data['idempotency_token']}",
-                )
-            except MarketplaceError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Allocation recorded."))
-                return redirect("marketplace:funds")
-        else:
-            status = 400
-    else:
-        form = AllocationForm(**form_options)
-    return render(request, "marketplace/allocation_record.html", {"form": form}, status=status)
+    form = AllocationForm(request.POST or None, **form_options)
+    return form_action(
+        request,
+        form,
+        lambda data: fund_allocation_create(
+            actor=request.user,
+            source_project=form.source_project(),
+            project=data["project"],
+            amount_cents=data["amount"],
+            allocated_on=data["allocated_on"],
+            note=data["note"],
+            idempotency_key=f"form-{data['idempotency_token']}",
+        ),
+        template="marketplace/allocation_record.html",
+        context={},
+        success_url=reverse("marketplace:funds"),
+        success_message=_("Allocation recorded."),
+    )

@@ -3,14 +3,15 @@ view of every account and limit, and the public figures."""
 
 import csv
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from backend.core.forms import form_action
 from marketplace.errors import MarketplaceError
 from marketplace.forms.ledger import CreditLimitForm, GiveHoursForm
 from marketplace.models import TimeAccount
@@ -116,32 +117,23 @@ def account_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def give_hours(request: HttpRequest) -> HttpResponse:
     account = _own_account(request)
     recipients = time_recipients_choices(exclude_user_id=request.user.pk)
-    status = 200
-    if request.method == "POST":
-        form = GiveHoursForm(request.POST, recipients=recipients)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                time_transfer_create(
-                    actor=request.user,
-                    payer=account,
-                    payee=time_account_for_recipient(choice=data["to"]),
-                    minutes=data["total_minutes"],
-                    memo=data["memo"],
-                    idempotency_key=f"form-{data['idempotency_token']}",
-                )
-            except MarketplaceError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Thank you: the hours have been given."))
-                return redirect("marketplace:time_account")
-        else:
-            status = 400
-    else:
-        form = GiveHoursForm(recipients=recipients, initial={"to": request.GET.get("to", "")})
-    return render(
-        request, "marketplace/give_hours.html", {"form": form, "account": account}, status=status
+    return form_action(
+        request,
+        GiveHoursForm(
+            request.POST or None, recipients=recipients, initial={"to": request.GET.get("to", "")}
+        ),
+        lambda data: time_transfer_create(
+            actor=request.user,
+            payer=account,
+            payee=time_account_for_recipient(choice=data["to"]),
+            minutes=data["total_minutes"],
+            memo=data["memo"],
+            idempotency_key=f"form-{data['idempotency_token']}",
+        ),
+        template="marketplace/give_hours.html",
+        context={"account": account},
+        success_url=reverse("marketplace:time_account"),
+        success_message=_("Thank you: the hours have been given."),
     )
 
 
@@ -168,31 +160,18 @@ def account_limit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = time_account_get(pk=pk)
     if account is None:
         raise Http404
-    status = 200
-    if request.method == "POST":
-        form = CreditLimitForm(request.POST)
-        if form.is_valid():
-            try:
-                time_account_limit_set(
-                    actor=request.user,
-                    account=account,
-                    credit_limit_minutes=form.cleaned_data["hours"] * 60,
-                )
-            except MarketplaceError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Credit limit updated."))
-                return redirect("marketplace:time_accounts_manage")
-        else:
-            status = 400
-    else:
-        form = CreditLimitForm(initial={"hours": account.credit_limit_minutes // 60})
-    return render(
+    return form_action(
         request,
-        "marketplace/time_limit_edit.html",
-        {"form": form, "account": account},
-        status=status,
+        CreditLimitForm(
+            request.POST or None, initial={"hours": account.credit_limit_minutes // 60}
+        ),
+        lambda data: time_account_limit_set(
+            actor=request.user, account=account, credit_limit_minutes=data["hours"] * 60
+        ),
+        template="marketplace/time_limit_edit.html",
+        context={"account": account},
+        success_url=reverse("marketplace:time_accounts_manage"),
+        success_message=_("Credit limit updated."),
     )
 
 

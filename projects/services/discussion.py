@@ -5,12 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from projects.errors import ProjectError
 from projects.models import Comment, CommentReport, Project
-from projects.roles import can_view, is_active_member
 from projects.services._common import forbidden
 
 COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
@@ -31,7 +29,7 @@ def _check_body(body: str) -> str:
 def comment_create(
     *, actor: User, project: Project, body: str, parent: Comment | None = None
 ) -> Comment:
-    if not (is_active_member(actor) or user_is_coordinator(actor)) or not can_view(actor, project):
+    if not actor.has_perm("projects.comment_project", project):
         raise forbidden(_("Only members can take part in the discussion."))
     body = _check_body(body)
     if parent is not None:
@@ -66,7 +64,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
 
 @transaction.atomic
 def comment_report(*, actor: User, comment: Comment, reason: str) -> CommentReport:
-    if not is_active_member(actor) and not user_is_coordinator(actor):
+    if not actor.has_perm("projects.report_comment", comment):
         raise forbidden(_("Only members can report a comment."))
     reason = (reason or "").strip()
     if not reason:
@@ -83,7 +81,7 @@ def comment_report(*, actor: User, comment: Comment, reason: str) -> CommentRepo
 @transaction.atomic
 def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
     """The coordinator hides a comment; its author still sees it, with the reason."""
-    if not user_is_coordinator(actor):
+    if not actor.has_perm("projects.moderate_comment", comment):
         raise forbidden(_("Only the coordinator can hide a comment."))
     reason = (reason or "").strip()
     if not reason:

@@ -4,17 +4,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.services import audit_record
 from projects.errors import ProjectError
 from projects.lifecycle import FOLLOWED_STATES
 from projects.models import Milestone, Project, ProjectUpdate
-from projects.roles import is_author
 from projects.services._common import forbidden
 
 
 def _check_can_follow_up(actor: User, project: Project) -> None:
-    if not (is_author(actor, project) or user_is_coordinator(actor)):
+    if not actor.has_perm("projects.follow_up_project", project):
         raise forbidden(_("Only the project's authors and the coordinator can post follow-up."))
     if project.status not in FOLLOWED_STATES:
         raise ProjectError(

@@ -7,7 +7,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from backend.core.uploads import UploadRejected, upload_check_content
@@ -20,7 +19,7 @@ from projects.models import (
     Project,
     ProjectAttachment,
 )
-from projects.roles import can_propose, is_active_member, is_author
+from projects.roles import is_active_member
 from projects.services._common import forbidden
 
 EDITABLE_FIELDS = (
@@ -80,7 +79,7 @@ def project_create(
     themes: Iterable[Theme] = (),
 ) -> Project:
     """A new proposal, as a draft its authors may still edit."""
-    if not can_propose(actor):
+    if not actor.has_perm("projects.propose_project"):
         raise forbidden(_("Only active members can propose a project."), code="not_a_member")
     if not title.strip():
         raise ProjectError(_("A project needs a title."), code="title_required")
@@ -115,9 +114,8 @@ def project_update(
 ) -> Project:
     """Edit a proposal: its authors while it is a draft or returned, the coordinator always."""
     project = lock_row(Project, project.pk)
-    coordinator = user_is_coordinator(actor)
-    if not coordinator:
-        if not is_author(actor, project):
+    if not actor.has_perm("projects.review_project", project):
+        if not actor.has_perm("projects.edit_project", project):
             raise forbidden(_("Only the project's authors can edit it."))
         if project.status not in EDITABLE_BY_AUTHORS:
             raise ProjectError(
@@ -186,7 +184,7 @@ def _check_file(upload: UploadedFile) -> str:
 def attachment_add(
     *, actor: User, project: Project, upload: UploadedFile, title: str = ""
 ) -> ProjectAttachment:
-    if not (is_author(actor, project) or user_is_coordinator(actor)):
+    if not actor.has_perm("projects.follow_up_project", project):
         raise forbidden(_("Only the project's authors can add attachments."))
     _check_file(upload)
     attachment = ProjectAttachment(

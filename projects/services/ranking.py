@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.roles import user_is_coordinator
 from backend.core.services import audit_record
 from projects import ranking as formula
 from projects.errors import ProjectError
@@ -61,7 +60,7 @@ def ranking_publish(
     moves: Iterable[Move] = (),
 ) -> RankingSnapshot:
     """Compute the ranking with these weights and publish it as a snapshot kept forever."""
-    if not user_is_coordinator(actor):
+    if not actor.has_perm("projects.publish_ranking"):
         raise forbidden(_("Only the coordinator can publish a ranking."))
     moves = list(moves)
     for move in moves:

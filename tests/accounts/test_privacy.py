@@ -356,11 +356,12 @@ def test_the_erasure_page_confirms_with_the_password(client, visitor_user):
     client.force_login(visitor_user)
     url = reverse("privacy:erase")
     assert client.get(url).status_code == 200
+    # Refused or invalid: the page again with the form's errors, 400, nothing erased.
     wrong = client.post(url, {"password": "non", "confirm": "on"})
-    assert wrong.status_code == 200
+    assert wrong.status_code == 400
     assert "Le mot de passe n&#x27;est pas correct" in wrong.content.decode()
     unconfirmed = client.post(url, {"password": PASSWORD})
-    assert unconfirmed.status_code == 200
+    assert unconfirmed.status_code == 400
     visitor_user.refresh_from_db()
     assert visitor_user.is_active
     done = client.post(url, {"password": PASSWORD, "confirm": "on"})

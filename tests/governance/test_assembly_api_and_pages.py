@@ -340,3 +340,81 @@ def test_no_vote_slips_in_after_close(coordinator, colleges, membership_factory)
     counted = sum(c["yes"] for c in resolution.result["colleges"])
     # whatever the interleaving, the stored result counts exactly the votes stored
     assert counted == ResolutionVote.objects.filter(resolution=resolution).count()
+
+
+def _draft(coordinator):
+    return services.assembly_create(
+        actor=coordinator, title="AG", date=timezone.now() + datetime.timedelta(days=30)
+    )
+
+
+def test_console_actions_redirect_with_a_flash(coordinator_client, coordinator, people):
+    assembly = _draft(coordinator)
+    url = f"/membres/assemblees/{assembly.pk}/"
+    response = coordinator_client.post(url + "convene/", follow=True)
+    assert response.redirect_chain == [(url + "console/", 302)]
+    assert 'class="message message-success"' in response.content.decode()
+    assert Assembly.objects.get(pk=assembly.pk).status == "convened"
+    response = coordinator_client.post(
+        url + "resolution/",
+        {"title": "Comptes", "text": "Approuver les comptes", "majority": "simple"},
+    )
+    assert response.status_code == 302
+    assert assembly.resolutions.get().title == "Comptes"
+
+
+def test_a_console_step_out_of_order_is_the_console_again_with_409(
+    coordinator_client, coordinator, people
+):
+    # Closing a draft: the console again, the message, 409; the assembly is as it was.
+    assembly = _draft(coordinator)
+    response = coordinator_client.post(f"/membres/assemblees/{assembly.pk}/close/")
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'class="message message-error"' in html
+    assert "AG" in html
+    assert Assembly.objects.get(pk=assembly.pk).status == "draft"
+
+
+def test_an_invalid_console_form_is_the_console_again_with_400(
+    coordinator_client, coordinator, people
+):
+    assembly = _draft(coordinator)
+    services.assembly_convene(actor=coordinator, assembly=assembly)
+    url = f"/membres/assemblees/{assembly.pk}/"
+    empty = coordinator_client.post(url + "resolution/", {"title": "Sans texte"})
+    assert empty.status_code == 400
+    assert 'value="Sans texte"' in empty.content.decode()
+    assert not assembly.resolutions.exists()
+    # Represented without a holder: the field says so; no proxy, no attendance.
+    represented = coordinator_client.post(
+        url + "attendance/", {"member": people[0].pk, "status": "represented"}
+    )
+    assert represented.status_code == 400
+    assert 'class="errorlist"' in represented.content.decode()
+    assert not Proxy.objects.exists()
+    assert not assembly.attendances.exists()
+    assert coordinator_client.post(url + "nimporte/").status_code == 404
+
+
+def test_a_refused_proxy_is_the_assembly_page_again_with_409(
+    member_client, member, coordinator, people
+):
+    # Once the assembly is open a member no longer gives a proxy: the page again, the
+    # message, 409, and no proxy.
+    assembly = services.assembly_create(
+        actor=coordinator,
+        title="AG",
+        date=timezone.now(),
+        convened_on=timezone.localdate() - datetime.timedelta(days=20),
+    )
+    if assembly.status != "open":
+        services.assembly_open(actor=coordinator, assembly=assembly)
+    response = member_client.post(
+        f"/membres/assemblees/{assembly.pk}/pouvoir/", {"holder": people[0].pk}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'class="message message-error"' in html
+    assert "AG" in html
+    assert not Proxy.objects.exists()

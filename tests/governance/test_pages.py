@@ -58,7 +58,7 @@ def test_apply_form_rerenders_with_messages(client, visitor_user, colleges):
         "/membres/adhesion/",
         {"college": colleges["collectivites"].pk, "kind": "organisation", "motivation": "x"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "organisation" in response.content.decode()
     assert not Membership.objects.exists()
     response = client.post(
@@ -99,10 +99,13 @@ def test_refund_too_many_shows_the_error_and_changes_nothing(
 
 def test_invalid_action_form_is_reported(coordinator_client, membership_factory):
     m = membership_factory()
-    response = coordinator_client.post(
-        f"/membres/gestion/{m.pk}/shares/", {"quantity": "-2"}, follow=True
-    )
-    assert response.status_code == 200
+    # The member's page again, the bound form with its error, status 400; nothing changed.
+    response = coordinator_client.post(f"/membres/gestion/{m.pk}/shares/", {"quantity": "-2"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="message message-error"' in html
+    assert 'class="errorlist"' in html
+    assert 'value="-2"' in html
     assert not m.subscriptions.exists()
     assert coordinator_client.post(f"/membres/gestion/{m.pk}/nimporte/").status_code == 404
 

@@ -425,11 +425,27 @@ def test_coordinator_reschedules_opens_and_closes_a_vote(coordinator_client, coo
 def test_closing_a_scheduled_vote_from_the_page_shows_the_error(
     coordinator_client, coordinator, colleges
 ):
+    # The vote's page again (no redirect), the message, 409; the vote is as it was.
     vote = make_vote(coordinator, opens_in=2 * DAY, closes_in=4 * DAY)
-    response = coordinator_client.post(f"/membres/votes/{vote.pk}/cloturer/", follow=True)
+    response = coordinator_client.post(f"/membres/votes/{vote.pk}/cloturer/")
+    assert response.status_code == 409
     assert "pas encore ouvert" in response.content.decode()
     vote.refresh_from_db()
     assert vote.status == "scheduled"
+
+
+def test_an_invalid_schedule_is_the_page_again_with_400(coordinator_client, coordinator, colleges):
+    vote = make_vote(coordinator, opens_in=2 * DAY, closes_in=4 * DAY)
+    before = vote.closes_at
+    response = coordinator_client.post(
+        f"/membres/votes/{vote.pk}/calendrier/", {"closes_at": "pas une date"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="errorlist"' in html
+    assert 'class="message message-error"' in html
+    vote.refresh_from_db()
+    assert vote.closes_at == before
 
 
 # ---------------------------------------------------------------- query counts

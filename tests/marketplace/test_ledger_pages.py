@@ -66,8 +66,11 @@ def test_give_hours_over_the_limit_re_renders_the_form(member_client, other):
         "idempotency_token": "t",
     }
     response = member_client.post("/heures/donner/", payload)
+    # The same page with the bound form and the service's message (form_action).
     assert response.status_code == 409
-    assert response.context["form"].non_field_errors()
+    assert response.context["form"].is_bound
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert 'class="message message-error"' in response.content.decode()
     assert not TimeTransfer.objects.exists()
 
 

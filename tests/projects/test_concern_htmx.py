@@ -44,14 +44,14 @@ def test_with_htmx_flagging_answers_with_the_button_alone(pioneer_client, pionee
 
 def test_a_refused_flag_is_a_message_both_ways(client, member):
     # Only pioneers say a project concerns them: the refusal comes back in place (htmx)
-    # or as a message on the project page (no JavaScript).
+    # or as a message on the project page rendered again (no JavaScript), status 403.
     project = ProjectFactory(status="submitted")
     client.force_login(member)
     url = reverse("projects:concern", args=[project.slug])
-    plain = client.post(url, {"concerned": "1"}, follow=True)
-    assert plain.status_code == 200
-    assert plain.redirect_chain == [(project.get_absolute_url(), 302)]
+    plain = client.post(url, {"concerned": "1"})
+    assert plain.status_code == 403
     assert 'class="message message-error"' in plain.content.decode()
+    assert project.title in plain.content.decode()
     assert not ConcernFlag.objects.exists()
     htmx = client.post(url, {"concerned": "1"}, HTTP_HX_REQUEST="true")
     assert htmx.status_code == 200

@@ -52,7 +52,7 @@ def test_a_member_proposes_then_edits_a_draft(member_client, member):
         reverse("projects:edit", args=[project.slug]),
         {"title": "Four solaire collectif", "estimated_cost": "10", "self_financing": "50"},
     )
-    assert edit.status_code == 200
+    assert edit.status_code == 400
     assert (
         "Self-financing cannot exceed" in edit.content.decode()
         or "autofinancement" in edit.content.decode()
@@ -72,12 +72,48 @@ def test_the_project_page_shows_safe_markdown_timeline_and_actions(client, membe
 
 
 def test_a_refused_step_is_a_message_not_an_error(member_client):
+    # The project's page again, with the message and 403; nothing changed.
     project = ProjectFactory(status="submitted")
     response = member_client.post(
-        reverse("projects:transition", args=[project.slug]), {"to": "in_review"}, follow=True
+        reverse("projects:transition", args=[project.slug]), {"to": "in_review"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 403
+    assert 'class="message message-error"' in response.content.decode()
     assert Project.objects.get(pk=project.pk).status == "submitted"
+    assert not ProjectTransition.objects.filter(project=project).exists()
+
+
+def test_a_state_conflict_renders_the_page_again_with_409(client, member):
+    # A step that does not exist from this state: 409, the form's message, nothing changed.
+    project = ProjectFactory(status="draft")
+    project.authors.add(member)
+    client.force_login(member)
+    response = client.post(reverse("projects:transition", args=[project.slug]), {"to": "completed"})
+    assert response.status_code == 409
+    assert 'class="message message-error"' in response.content.decode()
+    assert Project.objects.get(pk=project.pk).status == "draft"
+    assert not ProjectTransition.objects.exists()
+
+
+def test_an_invalid_action_form_renders_the_page_again_with_400(client, member):
+    project = ProjectFactory(status="submitted")
+    client.force_login(member)
+    response = client.post(reverse("projects:comment_create", args=[project.slug]), {"body": ""})
+    assert response.status_code == 400
+    assert 'class="message message-error"' in response.content.decode()
+    assert project.title in response.content.decode()
+    assert not project.comments.exists()
+
+
+def test_a_successful_action_redirects_with_a_flash(client, member):
+    project = ProjectFactory(status="submitted")
+    client.force_login(member)
+    response = client.post(
+        reverse("projects:comment_create", args=[project.slug]), {"body": "Bravo"}, follow=True
+    )
+    assert response.redirect_chain == [(project.get_absolute_url(), 302)]
+    assert 'class="message message-success"' in response.content.decode()
+    assert project.comments.get().body == "Bravo"
 
 
 def test_the_htmx_concern_button_toggles_in_place(pioneer_client, pioneer):
