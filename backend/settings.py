@@ -83,10 +83,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "backend.core",
+    "territories",
     "governance",
     "pioneers",
     "projects",
     "marketplace",
+    "observatory",
 ]
 
 MIDDLEWARE = [

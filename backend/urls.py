@@ -28,6 +28,8 @@ urlpatterns = [
     path("membres/", include("governance.urls")),
     path("projets/", include("projects.urls")),
     path("pionniers/", include("pioneers.urls")),
+    path("territoires/", include("territories.urls")),
+    path("observatoire/", include("observatory.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("backend.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,9 @@ class ProjectsConfig(AppConfig):
         from projects import dashboard_panels
 
         dashboard_panels.register()
+        from projects import territory_facts
+
+        territory_facts.register()
 
         from backend.core.navigation import menu_audience_register
         from projects.roles import can_propose

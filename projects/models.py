@@ -48,6 +48,15 @@ class Project(TimeStampedModel):
         help_text=_("Comma-separated, e.g. carpentry, accounting, video editing."),
     )
     needed_minutes = models.PositiveIntegerField(_("needed time (minutes)"), default=0)
+    territory = models.ForeignKey(
+        "territories.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commune (territory)"),
+        help_text=_("The commune of the pioneer who proposed it, resolved by the services."),
+    )
     # Maintained by the concern services with F() updates (never counted on reads).
     concern_count = models.PositiveIntegerField(_("pioneers concerned"), default=0)
     concern_share = models.FloatField(_("share of active pioneers concerned"), default=0.0)

@@ -152,6 +152,8 @@ MENU: tuple[MenuSection, ...] = (
             ),
             MenuItem(_("My rights and duties"), "governance:dashboard", "signed_in"),
             MenuItem(_("Funds"), "marketplace:funds"),
+            MenuItem(_("Territories"), "territories:list", also=("territories:detail",)),
+            MenuItem(_("Observatory"), "observatory:index", also=("observatory:*",)),
             MenuItem(
                 _("Members"),
                 "governance:members",
@@ -175,6 +177,8 @@ MENU: tuple[MenuSection, ...] = (
             "about",
             "governance:",
             "audit:",
+            "territories:",
+            "observatory:",
             "marketplace:funds*",
             "marketplace:payment_record",
             "marketplace:manual_contribution",

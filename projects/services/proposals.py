@@ -10,7 +10,7 @@ from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
 from backend.core.services import audit_record
 from backend.core.uploads import UploadRejected, upload_check_content
-from pioneers.models import Theme
+from pioneers.models import Pioneer, Theme
 from projects.errors import ProjectError
 from projects.lifecycle import EDITABLE_BY_AUTHORS
 from projects.models import (
@@ -96,6 +96,8 @@ def project_create(
         needed_skills=needed_skills,
         needed_minutes=needed_minutes,
         created_by=actor,
+        # A project lies in the commune of the pioneer who proposes it.
+        territory_id=Pioneer.objects.filter(user=actor).values_list("territory", flat=True).first(),
     )
     project.authors.add(actor, *people)
     project.themes.set(list(themes))

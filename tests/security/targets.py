@@ -15,6 +15,8 @@ ADMIN_MODELS = (
     "mfa.authenticator",
     "core.auditevent",
     "core.outboxemail",
+    "territories.territory",
+    "territories.territorydataset",
     "governance.cooperativesettings",
     "governance.college",
     "governance.membership",
@@ -125,6 +127,7 @@ TARGETS: dict[str, dict] = {
     "pioneers:application_decision": {"pk": _o("application")},
     "pioneers:import_detail": {"pk": _o("import_job")},
     "pioneers:detail": {"pk": _o("pioneer")},
+    "territories:detail": {"key": "dep-26"},
     "pioneers:detail[imported]": {"pk": _o("pioneer_imported")},
     "pioneers:photo": {"pk": _o("pioneer")},
     "admin:view_on_site": {

@@ -13,6 +13,7 @@ _SILENT = "django.core.mail.backends.dummy.EmailBackend"
 # the dependency order of DESIGN.md so that later apps find what earlier ones made.
 DEMO_MODULES = [
     "backend.accounts.demo",
+    "territories.demo",
     "governance.demo",
     "governance.assemblies.demo",
     "governance.votes.demo",
