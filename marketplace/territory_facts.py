@@ -33,7 +33,7 @@ def register() -> None:
             aggregate=lambda: Sum("minutes"),
             unit="minutes",
             order=30,
-            date_field="updated_at",
+            date_field="closed_at",
         )
     )
     territory_facts_register(

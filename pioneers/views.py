@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backend.accounts.decorators import coordinator_required
 from backend.core.errors import ApplicationError
+from backend.core.panels import page_panels
 from pioneers import forms, selectors, services
 from pioneers.models import Application, ApplicationStatus, Criterion, ImportJob, Pioneer
 from pioneers.visibility import can_see, pioneer_card, pioneer_cards, viewer_for
@@ -129,7 +130,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pioneers/detail.html",
-        {"card": pioneer_card(viewer, pioneer), "viewer": viewer},
+        {
+            "card": pioneer_card(viewer, pioneer),
+            "viewer": viewer,
+            "panels": page_panels("pioneers:detail", request, pioneer),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backend.accounts.decorators import coordinator_required
 from backend.accounts.models import User
 from backend.accounts.roles import user_is_coordinator
+from backend.core.panels import page_panels
 from pioneers.models import Theme
 from projects import forms, selectors, services
 from projects.errors import ProjectError
@@ -86,6 +87,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "milestone_form": forms.MilestoneForm(),
             "attachment_form": forms.AttachmentForm(),
             "edit_window_minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60),
+            "panels": page_panels("projects:detail", request, project),
             "latest_progress": project.updates.all()[0].progress_percent
             if project.updates.all()
             else None,

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("marketplace.api_urls")),
     path("", include("projects.api_urls")),
     path("", include("pioneers.api_urls")),
+    path("", include("observatory.api_urls")),
 ]

@@ -16,7 +16,11 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 
 # Model labels, in the order their rows may be locked within one transaction.
-LOCK_ORDER: tuple[str, ...] = ()
+LOCK_ORDER: tuple[str, ...] = (
+    "observatory.GridVersion",
+    "observatory.Assessment",
+    "observatory.ObservatoryState",
+)
 
 
 class LockOrderError(RuntimeError):
