@@ -7,7 +7,8 @@ class ObservatoryConfig(AppConfig):
     verbose_name = _("Resilience observatory")
 
     def ready(self) -> None:
-        from observatory import computed, panels
+        from observatory import computed, panels, ranking
 
         computed.register_builtin_sources()
         panels.register()
+        ranking.register()

@@ -290,6 +290,9 @@ class RankingSnapshot(models.Model):
     weight_self_financing = models.PositiveSmallIntegerField(_("weight: self-financing"))
     active_pioneers = models.PositiveIntegerField(_("active pioneers"), default=0)
     note = models.TextField(_("note"), blank=True)
+    # Weights of the optional published criteria (``projects.ranking_criteria``) that
+    # were above 0; empty means the three main criteria only.
+    extra_weights = models.JSONField(_("weights of optional criteria"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("published ranking")

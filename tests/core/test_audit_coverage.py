@@ -8,7 +8,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("governance", "pioneers", "projects", "marketplace")
+APPS = ("territories", "governance", "pioneers", "projects", "marketplace", "observatory")
 
 # Public functions of the service modules that are not actions: reads, checks, locks,
 # pure helpers. Each says why; anything else must reach audit_record.
@@ -41,6 +41,13 @@ NOT_ACTIONS = {
     "project_lock": "takes a row lock for the caller",
     "forbidden": "builds an error",
     "ranking_compute": "a preview, nothing stored",
+    "territory_resolve_commune": "a read",
+    "territory_resolve_communes": "a read",
+    "grid_indicator_specs": "a read (copies a grid's indicators to change them)",
+    "period_window": "a pure function",
+    "observatory_refresh": (
+        "recomputes derived figures from validated, audited data; nobody's action"
+    ),
     "concern_shares_refresh": (
         "recomputes a derived figure from today's pioneer count; ranking_publish, which "
         "runs it, records the ranking it feeds"

@@ -323,3 +323,44 @@ def test_pages_of_the_journey_answer(
     assert assessment.status == "validated"
     assert Answer.objects.get(assessment=assessment, indicator=essaimage).value == 2
     assert _figure("valeurs", "fr").value == 4  # the task ran (eager) after the commit
+
+
+def _project_assessed(coordinator, member, score: int, title: str):
+    from projects.models import Project
+
+    project = Project.objects.create(
+        title=title,
+        slug=title.lower().replace(" ", "-"),
+        status="accepted_for_vote",
+        estimated_cost_cents=10_000,
+        created_by=member,
+    )
+    project.authors.add(member)
+    assessment = assessment_start(actor=member, year=YEAR, project=project)
+    indicators = Assessment.objects.get(pk=assessment.pk).grid.indicators.all()
+    values = {i.pk: score for i in indicators if i.respondent == Respondent.PIONEER}
+    assessment_answer(actor=member, assessment=assessment, values=values, submit=True)
+    assessment_review(actor=coordinator, assessment=assessment, validate=True)
+    return project
+
+
+def test_the_compass_score_changes_nothing_in_the_ranking_at_weight_zero(grid, coordinator, member):
+    from projects.services.ranking import ranking_compute, ranking_publish
+
+    low = _project_assessed(coordinator, member, 0, "Projet Bas")
+    high = _project_assessed(coordinator, member, 5, "Projet Haut")
+    weights = {"weight_concern": 1, "weight_cost": 1, "weight_self_financing": 1}
+    before = ranking_compute(**weights)
+    with_zero = ranking_compute(**weights, extra_weights={"compass": 0})
+    assert with_zero == before
+    assert all("compass" not in item.criteria for item in with_zero)
+    # Same cost and no concern: the two projects tie without the compass score…
+    assert {item.project_id: item.rank for item in before} == {low.pk: 1, high.pk: 1}
+    # …and the better-assessed one comes first once the criterion weighs something.
+    weighed = ranking_compute(**weights, extra_weights={"compass": 2})
+    assert [item.project_id for item in weighed] == [high.pk, low.pk]
+    assert weighed[0].criteria["compass"].value == 1.0
+    snapshot = ranking_publish(actor=coordinator, **weights, extra_weights={"compass": 0})
+    assert snapshot.extra_weights == {}
+    snapshot = ranking_publish(actor=coordinator, **weights, extra_weights={"compass": 2})
+    assert snapshot.extra_weights == {"compass": 2}

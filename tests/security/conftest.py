@@ -147,7 +147,24 @@ def _objects(world: World) -> dict:
         "exchange": Exchange.objects.filter(status="accepted").first(),
         "exchange_proposed": Exchange.objects.filter(status="proposed").first(),
         "content_type": ContentType.objects.get_for_model(Project),
+        "assessment": _assessment_of(world.users["pioneer"]),
     }
+
+
+def _assessment_of(user):
+    """A submitted self-assessment of the "pioneer" role's profile."""
+    from django.utils import timezone
+
+    from observatory.models import Assessment
+    from observatory.services import grid_default_ensure
+    from pioneers.models import Pioneer
+
+    return Assessment.objects.create(
+        grid=grid_default_ensure(),
+        year=timezone.localdate().year,
+        pioneer=Pioneer.objects.get(user=user),
+        status="submitted",
+    )
 
 
 class _Silent:

@@ -17,6 +17,8 @@ ADMIN_MODELS = (
     "core.outboxemail",
     "territories.territory",
     "territories.territorydataset",
+    "observatory.gridversion",
+    "observatory.assessment",
     "governance.cooperativesettings",
     "governance.college",
     "governance.membership",
@@ -128,6 +130,8 @@ TARGETS: dict[str, dict] = {
     "pioneers:import_detail": {"pk": _o("import_job")},
     "pioneers:detail": {"pk": _o("pioneer")},
     "territories:detail": {"key": "dep-26"},
+    "observatory:fill": {"pk": _o("assessment")},
+    "observatory:review": {"pk": _o("assessment")},
     "pioneers:detail[imported]": {"pk": _o("pioneer_imported")},
     "pioneers:photo": {"pk": _o("pioneer")},
     "admin:view_on_site": {
