@@ -46,10 +46,17 @@ INDICATOR_FIELDS = (
 )
 
 
-def _refresh_after_commit() -> None:
+def _enqueue_refresh() -> None:
     from observatory.tasks import observatory_refresh_task
 
-    transaction.on_commit(observatory_refresh_task.delay)
+    observatory_refresh_task.delay()
+
+
+def _refresh_after_commit() -> None:
+    """One refresh after the transaction commits, however many changes it holds."""
+    connection = transaction.get_connection()
+    if not any(entry[1] is _enqueue_refresh for entry in connection.run_on_commit):
+        transaction.on_commit(_enqueue_refresh)
 
 
 @transaction.atomic

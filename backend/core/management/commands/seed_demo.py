@@ -20,6 +20,7 @@ DEMO_MODULES = [
     "pioneers.demo",
     "projects.demo",
     "marketplace.demo",
+    "observatory.demo",
 ]
 
 
