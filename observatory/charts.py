@@ -71,3 +71,36 @@ def bars(items: list[tuple[str, float]], *, width: int = 480, row: int = 24) -> 
             for i, (label, value) in enumerate(items)
         ],
     }
+
+
+@dataclass(frozen=True)
+class Symbol:
+    label: str
+    value: float
+    x: float
+    y: float
+    r: float
+
+
+# Metropolitan France (longitudes, latitudes) drawn as an equirectangular map; other
+# places (overseas départements) are left to the table under the map.
+_WEST, _EAST, _SOUTH, _NORTH = -5.5, 10.0, 41.0, 51.5
+
+
+def symbol_map(
+    items: list[tuple[str, float, float, float]], *, width: int = 420, max_radius: float = 28
+) -> dict:
+    """Proportional circles (area ∝ value) at (lat, lon) points: ``items`` are
+    (label, value, latitude, longitude)."""
+    height = round(width * (_NORTH - _SOUTH) / (_EAST - _WEST) * 1.45)
+    top = max((value for _l, value, _la, _lo in items), default=0) or 1
+    symbols = []
+    for label, value, lat, lon in items:
+        if not (_WEST <= lon <= _EAST and _SOUTH <= lat <= _NORTH) or value <= 0:
+            continue
+        x = (lon - _WEST) / (_EAST - _WEST) * width
+        y = (_NORTH - lat) / (_NORTH - _SOUTH) * height
+        r = max(2.0, max_radius * math.sqrt(value / top))
+        symbols.append(Symbol(label, value, round(x, 1), round(y, 1), round(r, 1)))
+    symbols.sort(key=lambda s: -s.r)  # small circles drawn last stay visible
+    return {"width": width, "height": height, "symbols": symbols}

@@ -154,3 +154,24 @@ def compass_views(*, user, owner: bool, **subject) -> list[CompassView]:
             )
         )
     return out
+
+
+def department_points() -> dict[str, tuple[float, float]]:
+    """Where to draw each département on the map: the mean public position of its located
+    pioneers (the territories' data file has no geometry). One query."""
+    from django.db.models import Avg
+
+    from pioneers.models import Pioneer, Visibility
+
+    rows = (
+        Pioneer.objects.filter(
+            position_visibility=Visibility.PUBLIC,
+            latitude__isnull=False,
+            longitude__isnull=False,
+            territory__isnull=False,
+        )
+        .values("territory__department_id")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+        .order_by()
+    )
+    return {row["territory__department_id"]: (row["lat"], row["lon"]) for row in rows}

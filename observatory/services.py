@@ -197,7 +197,7 @@ def assessment_answer(
 ) -> Assessment:
     """Save the pioneer's answers (a draft, or one returned with a comment); ``submit``
     sends it to the coordinator, once every pioneer-answered indicator has an answer."""
-    assessment = lock_row(Assessment.objects.select_related("pioneer", "project"), assessment.pk)
+    assessment = lock_row(Assessment, assessment.pk)
     if not actor.has_perm("observatory.fill_assessment", assessment):
         raise ObservatoryError(
             _("Only the pioneer or the project's authors fill its compasses."),

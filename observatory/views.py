@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from backend.core.permissions import rule_required
 from observatory import forms, selectors, services
-from observatory.charts import bars
+from observatory.charts import bars, symbol_map
 from observatory.errors import ObservatoryError
 from observatory.figures import EXPORT_FIELDS, figure_rows, parse_query
 from observatory.models import Assessment, AssessmentStatus, Period, Respondent, Scale
@@ -28,12 +29,23 @@ CHART_ROWS = 15
 def index(request: HttpRequest) -> HttpResponse:
     query = parse_query(request.GET)
     rows = figure_rows(query)
+    map_rows = rows
+    if query.scale != Scale.DEPARTMENT:
+        map_rows = figure_rows(replace(query, scale=Scale.DEPARTMENT, within=""))
+    points = selectors.department_points()
     return render(
         request,
         "observatory/index.html",
         {
             "query": query,
             "rows": rows,
+            "map": symbol_map(
+                [
+                    (r["territory_name"], r["value"], *points[r["territory"]])
+                    for r in map_rows
+                    if r["territory"] in points
+                ]
+            ),
             "chart": bars([(r["territory_name"], r["value"]) for r in rows[:CHART_ROWS]]),
             "overview": selectors.overview(query.grid),
             "periods": Period.choices,

@@ -364,3 +364,18 @@ def test_the_compass_score_changes_nothing_in_the_ranking_at_weight_zero(grid, c
     assert snapshot.extra_weights == {}
     snapshot = ranking_publish(actor=coordinator, **weights, extra_weights={"compass": 2})
     assert snapshot.extra_weights == {"compass": 2}
+
+
+def test_the_map_draws_departements_at_their_pioneers_mean_position(
+    grid, pioneer_in, coordinator, client
+):
+    from pioneers.models import Pioneer
+
+    _seed(grid, pioneer_in, coordinator)
+    Pioneer.objects.update(position_visibility=0, latitude=44.75, longitude=5.37)
+    Pioneer.objects.filter(territory_id=BRIANCON).update(latitude=44.9, longitude=6.64)
+    response = client.get(reverse("observatory:index"), {"indicator": "valeurs"})
+    symbols = {s.label: s for s in response.context["map"]["symbols"]}
+    assert set(symbols) == {"Drôme", "Hautes-Alpes"}
+    assert symbols["Drôme"].r > symbols["Hautes-Alpes"].r  # 4 > 1
+    assert 'class="symbol-map"' in response.content.decode()
