@@ -37,5 +37,5 @@ def values_from(cleaned: dict) -> dict[int, int]:
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Comment for the pioneer"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

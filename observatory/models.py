@@ -36,7 +36,7 @@ class Direction(models.TextChoices):
 
 class Unit(models.TextChoices):
     SCALE = "scale", _("Score on a scale")
-    COUNT = "count", _("Number")
+    COUNT = "count", _("A number")
     MINUTES = "minutes", _("Time")
     CENTS = "cents", _("Money")
 
@@ -128,7 +128,7 @@ class Assessment(TimeStampedModel):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        verbose_name=_("pioneer"),
+        verbose_name=_("pioneer (their solution)"),
     )
     project = models.ForeignKey(
         "projects.Project",
