@@ -87,12 +87,14 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "backend.core",
+    "territories",
     "governance",
     "pioneers",
     "projects",
     "events",
     "commons",
     "marketplace",
+    "observatory",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +301,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_RESULT_EXPIRES = 3600
 # Periodic tasks: Celery's own schedule (django-celery-beat does not install with Django 6.1).
 CELERY_BEAT_SCHEDULE: dict = {
+    "observatory-refresh": {
+        "task": "observatory.tasks.observatory_refresh_task",
+        "schedule": 60 * 60,
+    },
     "core-outbox-flush": {
         "task": "backend.core.tasks.outbox_flush",
         "schedule": 5 * 60,

@@ -32,6 +32,8 @@ urlpatterns = [
     path("calendar/", include("events.calendar_urls")),
     path("resumes/", include("backend.core.digest_urls")),
     path("", include("commons.urls")),
+    path("territoires/", include("territories.urls")),
+    path("observatoire/", include("observatory.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("backend.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -134,6 +134,18 @@ def prepare(rng: random.Random) -> tuple[list[Scenario], dict]:
         ("ranking_page", "Ranking page", "read", get("/projets/classement/")),
         ("ranking_api", "Ranking API", "read", get("/api/v1/projects/ranking/")),
         (
+            "observatory_page",
+            "Observatory page (communes)",
+            "read",
+            get("/observatoire/?scale=commune"),
+        ),
+        (
+            "observatory_api",
+            "Observatory API (départements)",
+            "read",
+            get("/api/v1/observatory/?indicator=valeurs&scale=department"),
+        ),
+        (
             "vote_results",
             "Vote results (closed vote)",
             "read",

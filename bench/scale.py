@@ -54,8 +54,11 @@ from marketplace.models import (
     TimeAccount,
     TimeTransfer,
 )
+from observatory.models import Answer, Assessment, Respondent
+from observatory.services import grid_default_ensure, observatory_refresh
 from pioneers.models import Pioneer, Skill, Theme
 from projects.models import ConcernFlag, Project, ProjectStatus
+from territories.services import territory_resolve_communes
 
 PASSWORD = "terreau-bench"  # noqa: S105 (demo data) — every seeded person's password (the bench logs in with it)
 ADMIN_EMAIL = "bench-admin@scale.terreau.test"
@@ -232,10 +235,11 @@ class _Seeder:
             self._step("assembly resolution", self._resolution)
             self._step("time accounts and transfers", self._ledger)
             self._step("listings", self._listings)
+            self._step("observatory (self-assessments, aggregates)", self._observatory)
             _sequences_reset(
                 [User, Membership, ShareSubscription, CharterAcceptance, Project, ConcernFlag,
                  Vote, VoteOption, Participation, Attendance, ResolutionVote, TimeAccount,
-                 TimeTransfer, Listing, Pioneer]
+                 TimeTransfer, Listing, Pioneer, Assessment, Answer]
             )  # fmt: skip
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -649,6 +653,43 @@ class _Seeder:
                 for s in rng.sample(skill_ids, min(2, len(skill_ids)))
             ),
         )
+
+    def _observatory(self) -> None:
+        """Validated self-assessments of the located pioneers for this year and the last
+        (written in bulk), listings placed in their commune, then the aggregates."""
+        rng, now = self.rng, _dt(self.now)
+        places = {name: None for name, *_rest in PLACES}
+        found = territory_resolve_communes((name, None) for name in places)
+        for name in places:
+            territory = found.get((name, None))
+            if territory is not None:
+                Listing.objects.filter(place=name).update(territory=territory)
+        grid = grid_default_ensure()
+        asked = [i for i in grid.indicators.all() if i.respondent == Respondent.PIONEER]
+        pioneers = list(
+            Pioneer.objects.filter(territory__isnull=False).values_list("pk", flat=True)
+        )
+        year = self.now.year
+        first = _next_id(Assessment)
+        subjects = [(p, y) for p in pioneers for y in (year - 1, year)]
+        bulk_insert(
+            Assessment,
+            ["id", "grid", "year", "pioneer", "status", "comment", "created_at", "updated_at"],
+            (
+                (first + n, grid.pk, y, p, "validated", "", now, now)
+                for n, (p, y) in enumerate(subjects)
+            ),
+        )
+        bulk_insert(
+            Answer,
+            ["assessment", "indicator", "value"],
+            (
+                (first + n, indicator.pk, rng.randint(indicator.scale_min, indicator.scale_max))
+                for n in range(len(subjects))
+                for indicator in asked
+            ),
+        )
+        self.report["observatory_figures"] = observatory_refresh()
 
 
 def _uuid(rng: random.Random):

@@ -7,6 +7,9 @@ class MarketplaceConfig(AppConfig):
     verbose_name = _("Marketplace")
 
     def ready(self) -> None:
+        from marketplace import territory_facts
+
+        territory_facts.register()
         from marketplace.project_followup import project_followup_figures
         from projects.followup import followup_provider_register
 

@@ -47,12 +47,12 @@ class CriterionAdmin(admin.ModelAdmin):
 @admin.register(Pioneer)
 class PioneerAdmin(admin.ModelAdmin):
     list_display = ["display_name", "solution_title", "commune", "department", "user", "updated_at"]
-    list_filter = ["themes", "department"]
+    list_filter = ["themes", "department", ("territory", admin.EmptyFieldListFilter)]
     search_fields = ["display_name", "solution_title", "commune", "external_id", "user__email"]
     list_select_related = ["user"]
     autocomplete_fields = ["user", "skills"]
     filter_horizontal = ["themes"]
-    readonly_fields = ["created_at", "updated_at", "skills_text"]
+    readonly_fields = ["created_at", "updated_at", "skills_text", "territory"]
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

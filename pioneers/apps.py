@@ -18,3 +18,6 @@ class PioneersConfig(AppConfig):
         from pioneers.privacy import SECTION as PRIVACY_SECTION
 
         privacy_section_register(PRIVACY_SECTION)
+        from pioneers import territory_facts
+
+        territory_facts.register()

@@ -106,6 +106,15 @@ class Pioneer(TimeStampedModel):
     commune = models.CharField(_("commune"), max_length=120, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
     department = models.CharField(_("department"), max_length=3, blank=True, db_index=True)
+    territory = models.ForeignKey(
+        "territories.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commune (territory)"),
+        help_text=_("Resolved from the commune and postcode by the services."),
+    )
     latitude = models.FloatField(
         _("latitude"),
         null=True,

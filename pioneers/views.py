@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.core.errors import ApplicationError
+from backend.core.panels import page_panels
 from backend.core.permissions import coordinator_required
 from pioneers import forms, selectors, services
 from pioneers.models import Application, ApplicationStatus, Criterion, ImportJob, Pioneer
@@ -134,6 +135,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "card": pioneer_card(viewer, pioneer),
             "viewer": viewer,
             "sections": pioneer_sections_render(request, pioneer.pk),
+            "panels": page_panels("pioneers:detail", request, pioneer),
         },
     )
 

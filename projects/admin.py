@@ -45,12 +45,12 @@ class MilestoneInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "concern_count", "estimated_cost_cents", "created_at"]
-    list_filter = ["status", "themes"]
+    list_filter = ["status", "themes", ("territory", admin.EmptyFieldListFilter)]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["authors", "themes"]
     # The status moves through the lifecycle (with its checks and e-mails), never by hand.
-    readonly_fields = ["status", "concern_count", "concern_share"]
+    readonly_fields = ["status", "concern_count", "concern_share", "territory"]
     inlines = [MilestoneInline, TransitionInline]
 
     def has_delete_permission(self, request, obj=None) -> bool:

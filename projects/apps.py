@@ -13,6 +13,9 @@ class ProjectsConfig(AppConfig):
         from projects import dashboard_panels
 
         dashboard_panels.register()
+        from projects import territory_facts
+
+        territory_facts.register()
 
         from projects import digest
 

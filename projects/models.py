@@ -48,6 +48,15 @@ class Project(TimeStampedModel):
         help_text=_("Comma-separated, e.g. carpentry, accounting, video editing."),
     )
     needed_minutes = models.PositiveIntegerField(_("needed time (minutes)"), default=0)
+    territory = models.ForeignKey(
+        "territories.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commune (territory)"),
+        help_text=_("The commune of the pioneer who proposed it, resolved by the services."),
+    )
     # Maintained by the concern services with F() updates (never counted on reads).
     concern_count = models.PositiveIntegerField(_("pioneers concerned"), default=0)
     concern_share = models.FloatField(_("share of active pioneers concerned"), default=0.0)
@@ -281,6 +290,9 @@ class RankingSnapshot(models.Model):
     weight_self_financing = models.PositiveSmallIntegerField(_("weight: self-financing"))
     active_pioneers = models.PositiveIntegerField(_("active pioneers"), default=0)
     note = models.TextField(_("note"), blank=True)
+    # Weights of the optional published criteria (``projects.ranking_criteria``) that
+    # were above 0; empty means the three main criteria only.
+    extra_weights = models.JSONField(_("weights of optional criteria"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("published ranking")

@@ -16,6 +16,10 @@ Each criterion gives a value between 0 and 1 (1 is best):
 The score is the weighted mean of the three values, with the coordinator's weights;
 each criterion's contribution (weight share × value) is kept so a page can say why a
 project has its rank. Equal scores share a rank (1, 2, 2, 4).
+
+Optional published criteria (``extra``, e.g. the observatory's compass score) give each
+project a value between 0 and 1 too; they enter the weighted mean only with a positive
+weight, so with a weight of 0 (the default) the ranking is exactly the same.
 """
 
 from collections.abc import Iterable, Mapping
@@ -39,6 +43,8 @@ class ProjectFigures:
     concerned_share: float  # 0..1
     cost_cents: int
     self_financing_cents: int
+    # Optional criteria's values (0..1) by name; a project without one counts 0.
+    extra: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +52,10 @@ class Weights:
     concern: float
     cost: float
     self_financing: float
+    extra: Mapping[str, float] | None = None  # optional criteria's weights by name
 
     def __post_init__(self) -> None:
-        values = (self.concern, self.cost, self.self_financing)
+        values = (self.concern, self.cost, self.self_financing, *(self.extra or {}).values())
         if any(v < 0 for v in values):
             raise RankingError("weights must not be negative")
         if sum(values) <= 0:
@@ -99,7 +106,9 @@ def rank_projects(projects: Iterable[ProjectFigures], weights: Weights) -> list[
         seen.add(figures.project_id)
     if not items:
         return []
-    total = weights.concern + weights.cost + weights.self_financing
+    # Optional criteria count only with a positive weight: at 0 nothing changes.
+    extra_weights = {name: w for name, w in (weights.extra or {}).items() if w > 0}
+    total = weights.concern + weights.cost + weights.self_financing + sum(extra_weights.values())
     shares = {
         "concern": weights.concern / total,
         "cost": weights.cost / total,
@@ -136,7 +145,15 @@ def rank_projects(projects: Iterable[ProjectFigures], weights: Weights) -> list[
                 round(self_financing, _PRECISION), weight_self, round(part_self, _PRECISION)
             ),
         }
-        score = round(part_concern + part_cost + part_self, _PRECISION)
+        extra_parts = 0.0
+        for name, weight in extra_weights.items():
+            value = _clamp((figures.extra or {}).get(name, 0.0))
+            share = weight / total
+            details[name] = CriterionDetail(
+                round(value, _PRECISION), round(share, _PRECISION), round(value * share, _PRECISION)
+            )
+            extra_parts += value * share
+        score = round(part_concern + part_cost + part_self + extra_parts, _PRECISION)
         scored.append((_clamp(score), figures.project_id, details))
 
     scored.sort(key=lambda item: (-item[0], item[1]))

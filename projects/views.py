@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.accounts.models import User
 from backend.core.forms import error_status, form_action
+from backend.core.panels import page_panels
 from backend.core.permissions import rule_required
 from pioneers.models import Theme
 from projects import forms, selectors, services
@@ -84,6 +85,7 @@ def _detail_context(request: HttpRequest, project: Project) -> dict:
         and rules.has_perm("projects.flag_concern", request.user, project),
         "followed": project.status in FOLLOWED_STATES,
         "sections": project_sections_for(project, request.user),
+        "panels": page_panels("projects:detail", request, project),
         "followup_figures": followup_figures(project) if project.status in FOLLOWED_STATES else [],
         "update_form": forms.UpdateForm(),
         "milestone_form": forms.MilestoneForm(),

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("pioneers.api_urls")),
     path("", include("events.api_urls")),
     path("", include("commons.api_urls")),
+    path("", include("observatory.api_urls")),
 ]

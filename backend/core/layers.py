@@ -1,6 +1,7 @@
 """The dependency direction of Terreau's apps, written once.
 
-    backend ← governance ← pioneers ← projects ← events ← commons ← marketplace
+    backend ← territories ← governance ← pioneers ← projects ← events ← commons
+            ← marketplace ← observatory
 
 An app may import, refer to a model of, hold a foreign key to, or have a migration
 depend on the apps on its left only (and itself). ``backend`` (settings, accounts, core,
@@ -25,12 +26,14 @@ from pathlib import Path
 # (yet) are simply not found on disk.
 LAYERS: tuple[str, ...] = (
     "backend",
+    "territories",
     "governance",
     "pioneers",
     "projects",
     "events",
     "commons",
     "marketplace",
+    "observatory",
 )
 # Above every app: they may use any app, no app may use them.
 ABOVE: tuple[str, ...] = ("bench", "tests", "scripts")

@@ -74,6 +74,10 @@ LOCK_ORDER: tuple[str, ...] = (
     "marketplace.Contribution",
     "marketplace.ReceiptCounter",
     "marketplace.Fund",
+    # observatory: a grid version, then the assessments under it, then the refresh state.
+    "observatory.GridVersion",
+    "observatory.Assessment",
+    "observatory.ObservatoryState",
     "core.OutboxEmail",
 )
 

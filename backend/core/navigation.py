@@ -196,6 +196,8 @@ MENU: tuple[MenuSection, ...] = (
                 also=("governance:thread_*",),
             ),
             MenuItem(_("Funds"), "marketplace:funds"),
+            MenuItem(_("Territories"), "territories:list", also=("territories:detail",)),
+            MenuItem(_("Observatory"), "observatory:index", also=("observatory:*",)),
             MenuItem(
                 _("Members"),
                 "governance:members",
@@ -220,6 +222,8 @@ MENU: tuple[MenuSection, ...] = (
             "governance:",
             "audit:",
             "events:",
+            "territories:",
+            "observatory:",
             "marketplace:funds*",
             "marketplace:payment_record",
             "marketplace:manual_contribution",

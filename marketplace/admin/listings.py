@@ -9,11 +9,12 @@ from marketplace.models import Exchange, ExchangeMessage, Listing
 @admin.register(Listing)
 class ListingAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "owner", "status", "estimated_minutes", "expires_on"]
-    list_filter = ["kind", "status", "remote"]
+    list_filter = ["kind", "status", "remote", ("territory", admin.EmptyFieldListFilter)]
     search_fields = ["title", "description", "owner__user__email"]
     list_select_related = ["owner__user"]
     filter_horizontal = ["tags"]
     raw_id_fields = ["owner", "project"]
+    readonly_fields = ["territory"]
 
 
 class ExchangeMessageInline(admin.TabularInline):

@@ -41,6 +41,15 @@ class Listing(TimeStampedModel):
     )
     estimated_minutes = models.PositiveIntegerField(_("estimated time (minutes)"))
     place = models.CharField(_("place"), max_length=200, blank=True)
+    territory = models.ForeignKey(
+        "territories.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commune (territory)"),
+        help_text=_("Resolved from the place by the services."),
+    )
     remote = models.BooleanField(_("remote"), default=False)
     project = models.ForeignKey(
         "projects.Project",

@@ -16,6 +16,7 @@ from marketplace.models import Listing, ListingKind, ListingStatus
 from marketplace.models.listings import MAX_LISTING_MINUTES
 from pioneers.models import Skill
 from projects.models import Project
+from territories.services import territory_resolve_commune
 
 MAX_TAGS = 10
 
@@ -127,6 +128,7 @@ def listing_create(
         remote=remote,
         project=project,
         expires_on=expires_on,
+        territory=territory_resolve_commune(name=place.strip()) if place.strip() else None,
     )
     listing.tags.set(tags_get_or_create(names=tags or []))
     audit_record(actor=actor, action="marketplace.listing_create", target=listing)
@@ -167,7 +169,11 @@ def listing_update(*, actor: User, listing: Listing, tags: list[str] | None = No
         remote=locked.remote,
         expires_on=locked.expires_on if "expires_on" in changes else None,
     )
-    locked.save(update_fields=[*changes, "updated_at"])
+    fields = [*changes, "updated_at"]
+    if "place" in changes:
+        locked.territory = territory_resolve_commune(name=locked.place) if locked.place else None
+        fields.append("territory")
+    locked.save(update_fields=fields)
     if tags is not None:
         locked.tags.set(tags_get_or_create(names=tags))
     audit_record(

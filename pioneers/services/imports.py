@@ -31,6 +31,7 @@ from pioneers.errors import PioneersError
 from pioneers.models import ImportJob, ImportStatus, Pioneer, Theme
 from pioneers.search import search_documents_refresh
 from pioneers.services.profiles import clean_profile_fields, skills_resolve
+from territories.services import territory_resolve_communes
 
 MAX_ROWS = 50_000
 BATCH = 500
@@ -312,8 +313,20 @@ def _write(rows: list[_Row], report: ImportReport) -> list[int]:
             frozenset(row.themes),
         )
         changed.append((pioneer, row, row_skills, before != after))
+    places = territory_resolve_communes(
+        (p.commune, p.postcode) for p in [p for p, _r, _s in new] + [c[0] for c in changed]
+    )
+    for pioneer in [p for p, _r, _s in new]:
+        pioneer.territory = places.get((pioneer.commune, pioneer.postcode))
+    for index, (pioneer, row, row_skills, _differs) in enumerate(changed):
+        territory = places.get((pioneer.commune, pioneer.postcode))
+        if (territory.pk if territory else None) != pioneer.territory_id:
+            pioneer.territory = territory
+            changed[index] = (pioneer, row, row_skills, True)
     Pioneer.objects.bulk_create([p for p, _r, _s in new], batch_size=BATCH)
-    field_names = sorted({name for r in rows for name in r.fields} | {"skills_text", "updated_at"})
+    field_names = sorted(
+        {name for r in rows for name in r.fields} | {"skills_text", "updated_at", "territory"}
+    )
     # Only rows whose content differs are written, and only they count as refreshed
     # (bulk_update leaves auto_now alone: the date is set here).
     really_changed = [p for p, _r, _s, differs in changed if differs]

@@ -20,6 +20,7 @@ from backend.core.services import audit_record
 from pioneers.errors import PioneersError
 from pioneers.models import Pioneer, Skill, Theme, Visibility
 from pioneers.search import search_documents_refresh
+from territories.services import territory_resolve_commune
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
@@ -190,7 +191,13 @@ def pioneer_create(
     clean = clean_profile_fields(fields, partial=False)
     skill_objects = skills_resolve(skills)
     pioneer = Pioneer.objects.create(
-        user=user, external_id=external_id, skills_text=_skills_text(skill_objects), **clean
+        user=user,
+        external_id=external_id,
+        skills_text=_skills_text(skill_objects),
+        territory=territory_resolve_commune(
+            name=clean.get("commune"), postcode=clean.get("postcode")
+        ),
+        **clean,
     )
     pioneer.themes.set(list(themes))
     pioneer.skills.set(skill_objects)
@@ -216,6 +223,11 @@ def pioneer_update(
     for name, value in clean.items():
         setattr(pioneer, name, value)
     fields = [*clean, "updated_at"]
+    if "commune" in clean or "postcode" in clean:
+        pioneer.territory = territory_resolve_commune(
+            name=pioneer.commune, postcode=pioneer.postcode
+        )
+        fields.append("territory")
     if skills is not None:
         skill_objects = skills_resolve(skills)
         pioneer.skills.set(skill_objects)

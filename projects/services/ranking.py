@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -10,6 +10,7 @@ from projects import ranking as formula
 from projects.errors import ProjectError
 from projects.lifecycle import RANKED_STATES
 from projects.models import Project, RankingEntry, RankingSnapshot
+from projects.ranking_criteria import ranking_criterion
 from projects.roles import active_pioneers
 from projects.services._common import forbidden
 from projects.services.concern import concern_shares_refresh
@@ -22,31 +23,60 @@ class Move:
     justification: str
 
 
-def _figures(projects: Iterable[Project]) -> list[formula.ProjectFigures]:
+def _figures(
+    projects: Iterable[Project], extra: Mapping[str, Mapping[int, float]] | None = None
+) -> list[formula.ProjectFigures]:
     return [
         formula.ProjectFigures(
             project_id=p.pk,
             concerned_share=p.concern_share,
             cost_cents=p.estimated_cost_cents,
             self_financing_cents=p.self_financing_cents,
+            extra={name: values.get(p.pk, 0.0) for name, values in extra.items()}
+            if extra
+            else None,
         )
         for p in projects
     ]
 
 
+def _clean_extra_weights(extra_weights: Mapping[str, int] | None) -> dict[str, int]:
+    """Only registered optional criteria, with a positive weight."""
+    weights = {}
+    for key, weight in (extra_weights or {}).items():
+        if ranking_criterion(key) is None:
+            message = _("Unknown ranking criterion.")
+            raise ProjectError(message, code="invalid_weights", errors={"weights": [message]})
+        if weight < 0:
+            message = _("Weights cannot be negative and at least one must be positive.")
+            raise ProjectError(message, code="invalid_weights", errors={"weights": [message]})
+        if weight > 0:
+            weights[key] = int(weight)
+    return weights
+
+
 def ranking_compute(
-    *, weight_concern: int, weight_cost: int, weight_self_financing: int
+    *,
+    weight_concern: int,
+    weight_cost: int,
+    weight_self_financing: int,
+    extra_weights: Mapping[str, int] | None = None,
 ) -> list[formula.RankedProject]:
-    """The ranking these weights give today (nothing is stored: a preview)."""
+    """The ranking these weights give today (nothing is stored: a preview). Optional
+    criteria (``ranking_criteria``) count only when given a positive weight."""
+    extra = _clean_extra_weights(extra_weights)
     try:
-        weights = formula.Weights(weight_concern, weight_cost, weight_self_financing)
+        weights = formula.Weights(weight_concern, weight_cost, weight_self_financing, extra or None)
     except formula.RankingError as exc:
         message = _("Weights cannot be negative and at least one must be positive.")
         raise ProjectError(message, code="invalid_weights", errors={"weights": [message]}) from exc
-    projects = Project.objects.filter(status__in=RANKED_STATES).only(
-        "pk", "concern_share", "estimated_cost_cents", "self_financing_cents"
+    projects = list(
+        Project.objects.filter(status__in=RANKED_STATES).only(
+            "pk", "concern_share", "estimated_cost_cents", "self_financing_cents"
+        )
     )
-    return formula.rank_projects(_figures(projects), weights)
+    values = {key: ranking_criterion(key).values([p.pk for p in projects]) for key in extra}
+    return formula.rank_projects(_figures(projects, values), weights)
 
 
 @transaction.atomic
@@ -58,6 +88,7 @@ def ranking_publish(
     weight_self_financing: int,
     note: str = "",
     moves: Iterable[Move] = (),
+    extra_weights: Mapping[str, int] | None = None,
 ) -> RankingSnapshot:
     """Compute the ranking with these weights and publish it as a snapshot kept forever."""
     if not actor.has_perm("projects.publish_ranking"):
@@ -72,6 +103,7 @@ def ranking_publish(
         weight_concern=weight_concern,
         weight_cost=weight_cost,
         weight_self_financing=weight_self_financing,
+        extra_weights=extra_weights,
     )
     try:
         final = formula.apply_moves(ranked, {m.project_id: m.rank for m in moves})
@@ -86,6 +118,7 @@ def ranking_publish(
         weight_self_financing=weight_self_financing,
         active_pioneers=active_pioneers().count(),
         note=note,
+        extra_weights=_clean_extra_weights(extra_weights),
     )
     RankingEntry.objects.bulk_create(
         RankingEntry(
@@ -105,6 +138,7 @@ def ranking_publish(
         target=snapshot,
         data={
             "weights": [weight_concern, weight_cost, weight_self_financing],
+            "extra_weights": _clean_extra_weights(extra_weights),
             "projects": len(final),
             "moves": {str(k): v for k, v in justifications.items()},
         },

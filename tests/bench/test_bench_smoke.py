@@ -18,6 +18,7 @@ SCENARIOS = {
     "ceiling_json", "ceiling_drf", "home", "pioneer_directory", "pioneer_api", "pioneer_map",
     "project_list", "project_page", "ranking_page", "ranking_api", "vote_results",
     "member_dashboard", "account_statement", "resolution_result", "transfer_post", "ballot_cast",
+    "observatory_page", "observatory_api",
 }  # fmt: skip
 INPROCESS = {"mj_engine", "mj_count_sql", "schulze", "ranking", "import", "ledger_check"}
 REQUESTS = 6

@@ -37,6 +37,9 @@ def _argv(counts: dict) -> list[str]:
 
 @pytest.fixture
 def seeded():
+    from territories.services import territories_load
+
+    territories_load()  # loaded by the migration; again if a transactional test emptied it
     out = StringIO()
     assert seed_main(_argv(SMALL), stdout=out) == 0
     return out.getvalue()
@@ -109,6 +112,16 @@ def test_pioneers_and_listings_are_there_with_their_links(seeded):
     assert not Pioneer.objects.filter(themes__isnull=True).exists()
     assert Listing.objects.count() == SMALL["listings"]
     assert not Listing.objects.filter(tags__isnull=True).exists()
+
+
+def test_the_observatory_has_validated_assessments_and_its_figures(seeded):
+    from observatory.models import Aggregate, Assessment
+
+    located = Pioneer.objects.filter(territory__isnull=False).count()
+    assert located > 0
+    assert Assessment.objects.filter(status="validated").count() == 2 * located
+    assert Aggregate.objects.filter(scale="country", indicator__code="valeurs").exists()
+    assert Listing.objects.filter(territory__isnull=False).exists()
 
 
 def test_a_database_that_is_not_empty_is_refused_and_left_alone(capsys):

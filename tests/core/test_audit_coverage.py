@@ -12,7 +12,16 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("governance", "pioneers", "projects", "commons", "marketplace")
+APPS = (
+    "territories",
+    "governance",
+    "pioneers",
+    "projects",
+    "events",
+    "commons",
+    "marketplace",
+    "observatory",
+)
 
 # Public functions of the service modules that are not actions: reads, checks, locks,
 # pure helpers. Each says why; anything else must reach audit_record.
@@ -50,6 +59,13 @@ NOT_ACTIONS = {
     "session_default_date": "a read",
     "entry_clean": "validation",
     "reports_to_hide": "reads a setting",
+    "territory_resolve_commune": "a read",
+    "territory_resolve_communes": "a read",
+    "grid_indicator_specs": "a read (copies a grid's indicators to change them)",
+    "period_window": "a pure function",
+    "observatory_refresh": (
+        "recomputes derived figures from validated, audited data; nobody's action"
+    ),
     "concern_shares_refresh": (
         "recomputes a derived figure from today's pioneer count; ranking_publish, which "
         "runs it, records the ranking it feeds"
@@ -176,7 +192,6 @@ UNAUDITED_WRITES = {
     # enqueued it; its delivery state (failures, retries) is shown in the admin.
     "backend/core/outbox.py:outbox_enqueue": "the e-mail row of an audited service",
     "backend/core/outbox.py:outbox_record_failure": "delivery bookkeeping of the outbox",
-    "backend/core/outbox.py:outbox_retry": "delivery bookkeeping of the outbox",
 }
 
 

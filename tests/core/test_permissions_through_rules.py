@@ -14,7 +14,17 @@ import textwrap
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-APPS = ("backend", "governance", "pioneers", "projects", "events", "commons", "marketplace")
+APPS = (
+    "backend",
+    "territories",
+    "governance",
+    "pioneers",
+    "projects",
+    "events",
+    "commons",
+    "marketplace",
+    "observatory",
+)
 
 # Reading a role is the job of these modules.
 ROLE_MODULES = {"backend/accounts/roles.py"}

@@ -185,7 +185,24 @@ def _objects(world: World) -> dict:
         "entry": Entry.objects.filter(status="visible").order_by("pk").first(),
         "entry_hidden": Entry.objects.filter(status="hidden").order_by("pk").first(),
         "committee_member": CommitteeMember.objects.order_by("pk").first(),
+        "assessment": _assessment_of(world.users["pioneer"]),
     }
+
+
+def _assessment_of(user):
+    """A submitted self-assessment of the "pioneer" role's profile."""
+    from django.utils import timezone
+
+    from observatory.models import Assessment
+    from observatory.services import grid_default_ensure
+    from pioneers.models import Pioneer
+
+    return Assessment.objects.create(
+        grid=grid_default_ensure(),
+        year=timezone.localdate().year,
+        pioneer=Pioneer.objects.get(user=user),
+        status="submitted",
+    )
 
 
 class _Silent:

@@ -13,6 +13,7 @@ _SILENT = "django.core.mail.backends.dummy.EmailBackend"
 # ones made.
 DEMO_MODULES = [
     "backend.accounts.demo",
+    "territories.demo",
     "governance.demo",
     "governance.assemblies.demo",
     "governance.votes.demo",
@@ -21,6 +22,7 @@ DEMO_MODULES = [
     "events.demo",
     "commons.demo",
     "marketplace.demo",
+    "observatory.demo",
 ]
 
 

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from observatory import api
+
+urlpatterns = [
+    path("observatory/", api.ObservatoryApi.as_view(), name="observatory"),
+]

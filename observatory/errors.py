@@ -1,0 +1,5 @@
+from backend.core.errors import ApplicationError
+
+
+class ObservatoryError(ApplicationError):
+    """An indicator grid, self-assessment or observatory operation that is refused."""
