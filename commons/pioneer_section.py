@@ -14,6 +14,9 @@ def pioneer_entries_section(request: HttpRequest, pioneer_id: int) -> str:
 
 
 def register() -> None:
-    from pioneers.sections import pioneer_section_register
+    from backend.core.panels import page_panel_register
 
-    pioneer_section_register(pioneer_entries_section)
+    page_panel_register(
+        "pioneers:detail:sections",
+        lambda request, pioneer: pioneer_entries_section(request, pioneer.pk),
+    )

@@ -1,10 +1,11 @@
-"""The project page's « Meetings and minutes » section (registered in projects.sections)."""
+"""The project page's « Meetings and minutes » section (a panel of backend/core/panels.py)."""
 
 import rules
+from django.template.loader import render_to_string
 
+from backend.core.panels import page_panel_register
 from events.models import ACTIVE_REGISTRATION, Registration
 from events.selectors import project_events
-from projects.sections import ProjectSection, project_section_register
 
 SECTION_LIMIT = 5
 
@@ -30,12 +31,12 @@ def meetings_context(project, user) -> dict | None:
     }
 
 
+def meetings_panel(request, project) -> str | None:
+    context = meetings_context(project, request.user)
+    if context is None:
+        return None
+    return render_to_string("events/project/_meetings.html", {"section": context}, request=request)
+
+
 def register() -> None:
-    project_section_register(
-        ProjectSection(
-            code="events",
-            template="events/project/_meetings.html",
-            context=meetings_context,
-            position=50,
-        )
-    )
+    page_panel_register("projects:detail:sections", meetings_panel)

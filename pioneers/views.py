@@ -16,7 +16,6 @@ from backend.core.panels import page_panels
 from backend.core.permissions import coordinator_required
 from pioneers import forms, selectors, services
 from pioneers.models import Application, ApplicationStatus, Criterion, ImportJob, Pioneer
-from pioneers.sections import pioneer_sections_render
 from pioneers.visibility import can_see, pioneer_card, pioneer_cards, viewer_for
 
 PAGE_SIZE = 20
@@ -134,7 +133,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "card": pioneer_card(viewer, pioneer),
             "viewer": viewer,
-            "sections": pioneer_sections_render(request, pioneer.pk),
+            "sections": page_panels("pioneers:detail:sections", request, pioneer),
             "panels": page_panels("pioneers:detail", request, pioneer),
         },
     )

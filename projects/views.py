@@ -26,7 +26,6 @@ from projects.followup import followup_figures
 from projects.lifecycle import FOLLOWED_STATES, targets_for
 from projects.models import Comment, Milestone, Project, ProjectStatus
 from projects.roles import is_author, project_roles
-from projects.sections import project_sections_for
 from projects.services.concern import CONCERN_OPEN_STATES
 from projects.services.discussion import COMMENT_EDIT_WINDOW
 from projects.services.ranking import Move
@@ -84,7 +83,7 @@ def _detail_context(request: HttpRequest, project: Project) -> dict:
         # The rule itself: Django's superuser shortcut would offer a button the service refuses.
         and rules.has_perm("projects.flag_concern", request.user, project),
         "followed": project.status in FOLLOWED_STATES,
-        "sections": project_sections_for(project, request.user),
+        "sections": page_panels("projects:detail:sections", request, project),
         "panels": page_panels("projects:detail", request, project),
         "followup_figures": followup_figures(project) if project.status in FOLLOWED_STATES else [],
         "update_form": forms.UpdateForm(),

@@ -1,8 +1,11 @@
 """Sections that an app higher in the dependency order adds to a lower app's page.
 
-The observatory shows its compasses on pioneer and project pages without those apps
-importing it: it registers a function for the page's name; the page's view asks for the
-panels and the template prints them (each renders its own template, escaped as usual).
+The observatory shows its compasses on pioneer and project pages, the events app a
+project's meetings, the commons a pioneer's « Place à l'acte » entries, without those
+pages' apps importing them: each registers a function for a place on a page
+(``"projects:detail"``, ``"projects:detail:sections"``…); the page's view asks for the
+panels of that place and the template prints them (each renders its own template,
+escaped as usual, with a bounded number of queries).
 """
 
 from collections.abc import Callable
