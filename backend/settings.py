@@ -215,7 +215,18 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 # One catalogue per app (``<app>/locale``): `make messages` files each string in the
 # catalogue of the app whose code holds it, so apps never edit each other's catalogues.
-TERREAU_APPS = ["backend", "governance", "pioneers", "projects", "commons", "marketplace"]
+# Terreau's own packages, in the dependency order of backend/core/layers.py.
+TERREAU_APPS = [
+    "backend",
+    "territories",
+    "governance",
+    "pioneers",
+    "projects",
+    "events",
+    "commons",
+    "marketplace",
+    "observatory",
+]
 LOCALE_PATHS = [BASE_DIR / app / "locale" for app in TERREAU_APPS]
 LANGUAGE_COOKIE_NAME = "terreau_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -1,7 +1,9 @@
 """CSRF on every form: a POST without the token is refused (403) on every URL of the
 platform, discovered from the URL configuration, for a logged-in member. The only
-exceptions are the ones that cannot carry a browser session: Stripe's signed webhook
-and the API token exchange (no session, no cookie)."""
+exceptions are the ones that cannot carry a browser session: Stripe's signed webhook,
+the API token exchange (no session, no cookie) and the digest's one-click unsubscribe
+(RFC 8058: mail clients post it without a session; the signed token in the address is
+the proof, and all it can do is stop that person's digest)."""
 
 import pytest
 from django.test import Client
@@ -11,7 +13,7 @@ from tests.abuse.urls import discover_urls
 pytestmark = pytest.mark.django_db
 
 # Neither reads a session cookie, so a forged cross-site POST gains nothing there.
-NO_SESSION = {"marketplace:stripe_webhook", "api:auth-token"}
+NO_SESSION = {"marketplace:stripe_webhook", "api:auth-token", "digest:unsubscribe"}
 
 URLS, SKIPPED_REGEX_ROUTES = discover_urls()
 

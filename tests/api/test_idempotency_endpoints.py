@@ -5,11 +5,15 @@ first answer, the same key with another body is a 409, a key over 255 characters
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from commons.models import Resource
+from events.models import Event, Registration
+from governance.models import ShareSubscription
 from governance.votes.models import Vote
 from marketplace.models import Contribution, FundAllocation, TimeTransfer
 from marketplace.services.contributions import contribution_manual_create
@@ -27,12 +31,13 @@ class World:
     candidate: object
     payee_account: int
     project: int
+    event: int
     now: datetime.datetime  # fixed for the test: a retry sends the very same body
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    url: str
+    url: str | Callable[["World"], str]
     who: str  # the World attribute that sends the request
     body: Callable[[World, int], dict]  # a valid body; another ``n`` gives another body
     count: Callable[[], int]  # the rows a successful request adds one of
@@ -91,7 +96,35 @@ ENDPOINTS = {
         lambda w, n: {"to_account": w.payee_account, "minutes": 30 + n},
         lambda: TimeTransfer.objects.count(),
     ),
+    "share-subscriptions": Endpoint(
+        "/api/v1/share-subscriptions/",
+        "member",
+        lambda w, n: {"shares": n, "college": "fondateurs", "payment": "transfer"},
+        lambda: ShareSubscription.objects.filter(payment_method="transfer").count(),
+    ),
+    "resources": Endpoint(
+        "/api/v1/resources/",
+        "member",
+        lambda w, n: {
+            "title": f"Énergies renouvelables citoyennes n° {n}",
+            "summary": "Monter une centrale solaire villageoise.",
+            "kind": "method",
+            "authors": "Énergie partagée",
+        },
+        lambda: Resource.objects.count(),
+    ),
+    # No body to speak of: another one (a note the API ignores) is still another request.
+    "event-registration": Endpoint(
+        lambda w: f"/api/v1/events/{w.event}/registration/",
+        "member",
+        lambda w, n: {} if n == 1 else {"note": n},
+        lambda: Registration.objects.count(),
+    ),
 }
+
+
+def _url(endpoint: Endpoint, world: World) -> str:
+    return endpoint.url(world) if callable(endpoint.url) else endpoint.url
 
 
 @pytest.fixture
@@ -113,6 +146,14 @@ def world(colleges, member, coordinator) -> World:
         candidate=UserFactory(email="candidat@example.org"),
         payee_account=time_account_for_member(membership=MembershipFactory()).pk,
         project=ProjectFactory(status="selected").pk,
+        event=Event.objects.create(
+            kind="convivial",
+            title="Fête des pionniers",
+            visibility="public",
+            starts_at=timezone.now() + datetime.timedelta(days=10),
+            ends_at=timezone.now() + datetime.timedelta(days=10, hours=3),
+            created_by=coordinator,
+        ).pk,
         now=timezone.now().replace(microsecond=0),
     )
 
@@ -144,9 +185,13 @@ def test_every_endpoint_that_reads_the_header_is_in_the_table():
         "pioneers/api.py",
         "marketplace/api/contributions.py",
         "marketplace/api/ledger.py",
+        "governance/api.py",
+        "commons/api.py",
+        "events/api.py",
     }
     for endpoint in ENDPOINTS.values():
-        get_resolver().resolve(endpoint.url)
+        example = endpoint.url(SimpleNamespace(event=1)) if callable(endpoint.url) else endpoint.url
+        get_resolver().resolve(example)
 
 
 @pytest.mark.django_db
@@ -155,21 +200,21 @@ def test_a_reused_key_with_another_body_is_409_and_an_overlong_key_400(world, na
     endpoint = ENDPOINTS[name]
     client = _client(getattr(world, endpoint.who))
     before = endpoint.count()
-    first = client.post(endpoint.url, endpoint.body(world, 1), format="json",
+    first = client.post(_url(endpoint, world), endpoint.body(world, 1), format="json",
                         HTTP_IDEMPOTENCY_KEY="k" * 255)  # fmt: skip
     assert first.status_code == 201, first.json()
     assert endpoint.count() == before + 1
     # the same key, another body: refused, nothing written
-    reused = client.post(endpoint.url, endpoint.body(world, 2), format="json",
+    reused = client.post(_url(endpoint, world), endpoint.body(world, 2), format="json",
                          HTTP_IDEMPOTENCY_KEY="k" * 255)  # fmt: skip
     assert (reused.status_code, reused.json()["code"]) == (409, "idempotency_key_reused")
     # one character too many: refused, nothing written
-    overlong = client.post(endpoint.url, endpoint.body(world, 3), format="json",
+    overlong = client.post(_url(endpoint, world), endpoint.body(world, 3), format="json",
                            HTTP_IDEMPOTENCY_KEY="x" * 256)  # fmt: skip
     assert (overlong.status_code, overlong.json()["code"]) == (400, "idempotency_key_invalid")
     assert endpoint.count() == before + 1
     # the same key and body: the first answer again
-    again = client.post(endpoint.url, endpoint.body(world, 1), format="json",
+    again = client.post(_url(endpoint, world), endpoint.body(world, 1), format="json",
                         HTTP_IDEMPOTENCY_KEY="k" * 255)  # fmt: skip
     assert (again.status_code, again.json()) == (201, first.json())
     assert endpoint.count() == before + 1
@@ -186,7 +231,7 @@ def test_two_concurrent_requests_with_one_key_write_once_and_answer_the_same(wor
 
     def send():
         response = _client(user).post(
-            endpoint.url, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1"
+            _url(endpoint, world), body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1"
         )
         return response.status_code, response.json()
 

@@ -154,3 +154,11 @@ def test_the_migration_scan_finds_a_dependency_to_the_right():
         ("governance.0099_bad", "governance", "projects"),
         ("marketplace.0099_early", "governance", "marketplace"),
     ]
+
+
+def test_the_settings_list_the_apps_in_the_layers_order():
+    from django.conf import settings
+
+    from backend.core.layers import LAYERS
+
+    assert tuple(settings.TERREAU_APPS) == LAYERS
