@@ -260,6 +260,8 @@ def test_the_subscribe_page_refuses_zero_and_writes_nothing(client, newcomer, co
     response = client.post(
         "/membres/souscrire/", {"shares": 0, "college": "fondateurs", "payment": "transfer"}
     )
-    assert response.status_code == 200
+    # the one form pattern: the page again with the field's error, status 400
+    assert response.status_code == 400
+    assert response.context["form"].errors["shares"]
     assert ShareSubscription.objects.count() == 0
     assert Membership.objects.count() == 0
