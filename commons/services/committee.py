@@ -24,6 +24,7 @@ from commons.models import (
     ReviewMark,
 )
 from commons.rules import is_committee_member
+from governance.models import CooperativeSettings
 
 
 def _forbidden(message: str) -> CommonsError:
@@ -49,6 +50,9 @@ def committee_member_appoint(*, actor, user) -> CommitteeMember:
     """The coordinator appoints someone to the committee, within the number of seats."""
     if not rules.has_perm("commons.appoint_committee", actor):
         raise _forbidden(_("Only the coordinator appoints the committee."))
+    # Appointments wait for each other on the cooperative's settings row (one row, always
+    # there): two at once cannot both take the last seat.
+    lock_row(CooperativeSettings, CooperativeSettings.load().pk)
     # A second active seat for the same person is refused by the partial unique index.
     if CommitteeMember.objects.filter(user=user, ended_at__isnull=True).exists():
         raise CommonsError(_("This person already sits on the committee."), code="already_member")
