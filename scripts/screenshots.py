@@ -63,6 +63,11 @@ def pages() -> list[tuple[str, str]]:
         ("funds", "/fonds/"),
         ("assembly", f"/membres/assemblees/{assembly.pk}/"),
         ("calendar", "/evenements/"),
+        ("resources", "/ressources/"),
+        ("place-a-lacte", "/place-a-lacte/"),
+        ("jardinier", "/membres/jardinier/"),
+        ("federation", "/membres/fonctionnement/"),
+        ("observatory", "/observatoire/"),
     ]
 
 
