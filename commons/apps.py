@@ -15,3 +15,8 @@ class CommonsConfig(AppConfig):
         from commons.rules import user_is_editor
 
         menu_audience_register("commons_editor", user_is_editor)
+
+        from backend.accounts.privacy import privacy_section_register
+        from commons.privacy import SECTION as PRIVACY_SECTION
+
+        privacy_section_register(PRIVACY_SECTION)

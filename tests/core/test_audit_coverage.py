@@ -168,6 +168,7 @@ UNAUDITED_WRITES = {
     "governance/privacy.py:governance_erase": "an erasure section; the erase service records it",
     "projects/privacy.py:projects_erase": "an erasure section; the erase service records it",
     "marketplace/privacy.py:marketplace_erase": "an erasure section; the erase service records it",
+    "commons/privacy.py:commons_erase": "an erasure section; the erase service records it",
     "backend/accounts/roles.py:coordinator_grant": (
         "demo data and tests only; on a real site the group is given in the admin, whose "
         "LogEntry records it"
