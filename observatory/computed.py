@@ -1,20 +1,23 @@
 """Computed indicators: each source gives, for a period, {commune key: (total, sources)}.
 
-The observatory sits above every app, so it reads their models directly. Events and
-commons (built elsewhere) register their sources the same way with
-``computed_source_register``: until then their indicators show no figure.
+The observatory sits above every app, so it reads their models directly; other sources
+may be added with ``computed_source_register``.
 """
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Sum
 from django.utils.translation import gettext_lazy as _
 
+from commons.models import Resource, ResourceStatus
+from events.models import Event, EventStatus
 from marketplace.models import Contribution, ContributionStatus, Exchange, ExchangeStatus
 from projects.lifecycle import PRIVATE_STATES
 from projects.models import ConcernFlag
+from territories.services import territory_resolve_communes
 
 Window = tuple[datetime.datetime | None, datetime.datetime | None]
 Figures = dict[str, tuple[float, int]]
@@ -29,9 +32,9 @@ class ComputedSource:
 
 
 _SOURCES: dict[str, ComputedSource] = {}
-# Sources the grid may name before their app registers them (events, commons): their
-# indicators have no figure until then.
-SLOT_SOURCES = frozenset({"events_held", "resources_published"})
+# Sources the grid may name before any code computes them: their indicators have no
+# figure until a source is registered under that key.
+SLOT_SOURCES: frozenset[str] = frozenset()
 
 
 def computed_source_register(source: ComputedSource) -> None:
@@ -105,6 +108,32 @@ def money_raised(window: Window) -> Figures:
     )
 
 
+def events_held(window: Window) -> Figures:
+    """Events held (closed), where they took place: the commune they name, else their
+    project's commune. One query for the events, one for the names."""
+    rows = list(
+        _between(Event.objects.filter(status=EventStatus.CLOSED), "starts_at", window)
+        .values_list("commune", "project__territory_id")
+        .order_by()
+    )
+    resolved = territory_resolve_communes({(name, None) for name, _project in rows if name})
+    held: Counter[str] = Counter()
+    for name, project_territory in rows:
+        territory = resolved.get((name, None)) if name else None
+        key = territory.pk if territory is not None else project_territory
+        if key:
+            held[key] += 1
+    return {key: (float(count), count) for key, count in held.items()}
+
+
+def resources_published(window: Window) -> Figures:
+    """Resources published, in the commune of the pioneer who suggested them."""
+    qs = _between(
+        Resource.objects.filter(status=ResourceStatus.PUBLISHED), "published_at", window
+    )
+    return _grouped(qs, "submitted_by__pioneer__territory", Count("pk"), Count("pk"))
+
+
 def register_builtin_sources() -> None:
     for source in (
         ComputedSource(
@@ -136,6 +165,24 @@ def register_builtin_sources() -> None:
                 " in the project's commune."
             ),
             money_raised,
+        ),
+        ComputedSource(
+            "events_held",
+            _("Events held"),
+            _(
+                "Number of events held (closed, with minutes for meetings), in the commune"
+                " they took place in, or their project's commune."
+            ),
+            events_held,
+        ),
+        ComputedSource(
+            "resources_published",
+            _("Resources published"),
+            _(
+                "Number of resources the editorial committee published, in the commune of"
+                " the pioneer who suggested them."
+            ),
+            resources_published,
         ),
     ):
         computed_source_register(source)
