@@ -20,3 +20,7 @@ class CommonsConfig(AppConfig):
         from commons.privacy import SECTION as PRIVACY_SECTION
 
         privacy_section_register(PRIVACY_SECTION)
+
+        from commons import territory_facts
+
+        territory_facts.register()

@@ -17,3 +17,7 @@ class EventsConfig(AppConfig):
         from events.privacy import SECTION as PRIVACY_SECTION
 
         privacy_section_register(PRIVACY_SECTION)
+
+        from events import territory_facts
+
+        territory_facts.register()

@@ -42,6 +42,15 @@ class Event(TimeStampedModel):
     ends_at = models.DateTimeField(_("ends at"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     commune = models.CharField(_("commune"), max_length=120, blank=True, db_index=True)
+    territory = models.ForeignKey(
+        "territories.Territory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("commune (territory)"),
+        help_text=_("Resolved from the commune by the services."),
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     online_url = models.URLField(_("online link"), blank=True)

@@ -24,6 +24,7 @@ from events.models import (
     RegistrationStatus,
 )
 from projects.models import ProjectStatus
+from territories.services import territory_resolve_commune
 
 # A work meeting serves a project the cooperative pursues.
 MEETING_PROJECT_STATES = (ProjectStatus.SELECTED, ProjectStatus.IN_PROGRESS)
@@ -58,6 +59,10 @@ def _validate(values: dict[str, Any]) -> None:
         raise EventError(_("The event is not valid."), code="invalid", errors=errors)
 
 
+def _territory_of(commune: str):
+    return territory_resolve_commune(name=commune) if commune else None
+
+
 @transaction.atomic
 def event_create(*, actor, **values: Any) -> Event:
     values = {field: values.get(field) for field in EVENT_FIELDS if field in values}
@@ -65,7 +70,9 @@ def event_create(*, actor, **values: Any) -> Event:
         values[text] = values.get(text) or ""
     values.setdefault("visibility", EventVisibility.MEMBERS)
     _validate(values)
-    event = Event.objects.create(created_by=actor, **values)
+    event = Event.objects.create(
+        created_by=actor, territory=_territory_of(values["commune"]), **values
+    )
     audit_record(actor=actor, action="events.create", target=event)
     return event
 
@@ -82,6 +89,7 @@ def event_update(*, actor, event: Event, **values: Any) -> Event:
     _validate(merged)
     for field, value in merged.items():
         setattr(event, field, value)
+    event.territory = _territory_of(event.commune)
     event.save()
     _promote_waiters(event=event, actor=actor)  # a larger room seats the first waiters
     audit_record(actor=actor, action="events.update", target=event)

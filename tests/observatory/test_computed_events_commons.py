@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from commons.models import Resource
 from events.models import Event
+from events.services import event_create
 from observatory.computed import computed_source, events_held, resources_published
 
 pytestmark = pytest.mark.django_db
@@ -14,17 +15,24 @@ pytestmark = pytest.mark.django_db
 DIE = "com-26113"
 
 
-def _event(coordinator, **values):
+def _event(coordinator, *, status, **values):
     start = timezone.now() - datetime.timedelta(days=3)
-    return Event.objects.create(
+    event = event_create(
+        actor=coordinator,
         kind="convivial",
         title="Fête de la coopérative",
         visibility="public",
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=3),
-        created_by=coordinator,
         **values,
     )
+    Event.objects.filter(pk=event.pk).update(status=status)  # held: closed after the fact
+    return event
+
+
+def test_an_event_gets_its_commune_territory_from_the_services(territories, coordinator):
+    assert _event(coordinator, commune="Die", status="scheduled").territory_id == DIE
+    assert _event(coordinator, commune="Nulle-Part", status="scheduled").territory_id is None
 
 
 def test_events_held_count_where_they_took_place(territories, coordinator):
