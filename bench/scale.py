@@ -119,6 +119,21 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
 def bulk_insert(model: type[models.Model], names: Sequence[str], rows: Iterable[tuple]) -> int:
     """Write rows (values already in database form) into the model's table; COPY on
     PostgreSQL, batched executemany elsewhere. Returns the number of rows."""
+    # Columns the seeder does not name take their model default (a field added later must
+    # not break the seed): plain values only, which COPY and executemany both take as is.
+    named = set(names)
+    defaults = [
+        (field.name, field.get_default())
+        for field in model._meta.concrete_fields
+        if field.name not in named
+        and not field.primary_key
+        and (field.has_default() or (field.blank and not field.null))
+        and isinstance(field.get_default(), str | int | bool)
+    ]
+    if defaults:
+        names = [*names, *(name for name, _value in defaults)]
+        tail = tuple(value for _name, value in defaults)
+        rows = (tuple(row) + tail for row in rows)
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
     written = 0

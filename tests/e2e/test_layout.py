@@ -22,7 +22,16 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SECTIONS = ["Home", "Pioneers", "Projects", "Votes", "Marketplace", "Cooperative", "Contribute"]
+SECTIONS = [
+    "Home",
+    "Pioneers",
+    "Projects",
+    "Commons",
+    "Votes",
+    "Marketplace",
+    "Cooperative",
+    "Contribute",
+]
 LONG = "Réemploi-des-matériaux-de-construction-intercommunautaire-et-solidaire"
 
 # The main pages a member goes through (the map has its own test).
