@@ -1,6 +1,7 @@
 """Pages of the jardinier's door. Someone else's thread is a 404, like a missing one."""
 
 import rules
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -95,9 +96,18 @@ def _thread_context(request: HttpRequest, thread) -> dict:
 @require_POST
 def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_or_404(request, pk)
-    services.thread_close(actor=request.user, thread=thread)
-    messages.success(request, _("The conversation is closed."))
-    return redirect("governance:thread_detail", pk=thread.pk)
+    return form_action(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: services.thread_close(actor=request.user, thread=thread),
+        template="governance/threads/detail.html",
+        context=lambda: (
+            _thread_context(request, _thread_or_404(request, pk)) | {"form": ReplyForm()}
+        ),
+        success_url=reverse("governance:thread_detail", kwargs={"pk": pk}),
+        success_message=_("The conversation is closed."),
+        form_name="close_form",
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ status 400 (409 for a conflict of state), or a redirect with a flash message.
 An AST scan of each module of ``FORM_ACTION_MODULES``: a view that validates a form
 itself (``form.is_valid()``), puts an error on it (``form.add_error``), catches a domain
 refusal (``except MarketplaceError``…) or renders a page with an error status of its own
-(``render(..., status=...)``) is handling a bound form's errors outside the pattern.
+(``render(..., status=...)``) or flashes its own success (``messages.success``) is handling a bound form's errors outside the pattern.
 Extend the list as more apps are converted.
 """
 
@@ -50,6 +50,8 @@ ALLOWLIST = {
 }
 
 FORM_CALLS = {"is_valid", "add_error"}
+# A success flash is form_action's (``success_message``), after the service ran.
+OWN_FLASH = {"success"}
 
 
 def _refusal_names() -> set[str]:
@@ -92,6 +94,12 @@ def own_form_handling(source: str, refusals: set[str]) -> list[tuple[str, int, s
                 name = _name(node.func)
                 if isinstance(node.func, ast.Attribute) and name in FORM_CALLS:
                     found.append((function.name, node.lineno, f".{name}()"))
+                if (
+                    isinstance(node.func, ast.Attribute)
+                    and _name(node.func.value) == "messages"
+                    and name in OWN_FLASH
+                ):
+                    found.append((function.name, node.lineno, f"messages.{name}()"))
                 if name == "render" and any(k.arg == "status" for k in node.keywords):
                     found.append((function.name, node.lineno, "render(..., status=...)"))
             elif isinstance(node, ast.ExceptHandler) and _caught(node) & refusals:
@@ -112,6 +120,7 @@ def test_the_scan_finds_a_view_that_handles_its_form_itself():
                 listing_create(**form.cleaned_data)
             except MarketplaceError as exc:
                 form.add_error(None, exc.message)
+            messages.success(request, "Published.")
 
         def listing_edit(request):
             return form_action(request, ListingForm(request.POST or None), run, template="t")
@@ -123,6 +132,7 @@ def test_the_scan_finds_a_view_that_handles_its_form_itself():
         ("listing_new", "render(..., status=...)"),
         ("listing_new", "except MarketplaceError"),
         ("listing_new", ".add_error()"),
+        ("listing_new", "messages.success()"),
     ]
 
 
@@ -154,3 +164,13 @@ def test_the_allowlist_names_functions_that_exist():
         tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
         names = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
         assert function in names, (module, function)
+
+
+@pytest.mark.parametrize(
+    ("status", "page_status"),
+    [(400, 400), (422, 400), (403, 403), (404, 404), (409, 409), (429, 429), (502, 502)],
+)
+def test_a_refusal_keeps_the_status_the_pattern_allows(status, page_status):
+    from backend.core.forms import error_status
+
+    assert error_status(ApplicationError("non", status_code=status)) == page_status
