@@ -219,7 +219,11 @@ def seed(*, stdout) -> None:
         created += 1
     # A pledge by bank transfer still awaited, for the coordinator's page.
     member = User.objects.filter(email="lea.associee@terreau.coop").first()
-    if member is not None:
+    pledge_message = "Merci pour la place des marchés !"
+    if (
+        member is not None
+        and not Contribution.objects.filter(user=member, message=pledge_message).exists()
+    ):
         contribution_create(
             actor=member,
             project=None,
@@ -227,8 +231,7 @@ def seed(*, stdout) -> None:
             channel=ContributionChannel.MANUAL,
             name="Léa Girard",
             public=True,
-            message="Merci pour la place des marchés !",
-            idempotency_key="demo-pledge-lea",
+            message=pledge_message,
         )
     if not FundAllocation.objects.filter(idempotency_key="demo-allocation-1").exists():
         fund_allocation_create(

@@ -77,8 +77,11 @@ def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
 
 
 def error_status(error: ApplicationError) -> int:
-    """400 for what the person sent, 409 for a conflict of state (403 a refusal, 404 gone)."""
-    return error.status_code if error.status_code in (403, 404, 409) else 400
+    """400 for what the person sent, 409 for a conflict of state (403 a refusal, 404 gone,
+    429 too many attempts, 5xx a service we depend on that failed)."""
+    if error.status_code in (403, 404, 409, 429) or 500 <= error.status_code <= 599:
+        return error.status_code
+    return 400
 
 
 def form_action(
@@ -92,6 +95,7 @@ def form_action(
     success_message: str | Callable[[Any], str] = "",
     invalid_message: str = "",
     form_name: str = "form",
+    check: Callable[[], None] | None = None,
 ) -> HttpResponse:
     """Handle a posted form the one way every page does.
 
@@ -103,10 +107,23 @@ def form_action(
     again with ``context`` (a dict, or a callable built only then) and the bound form
     under ``form_name``: its field errors on their fields, the message in the page's
     messages, status 400 (409 for a conflict of state).
+
+    ``check()``, if given, runs first on every POST (a rate limit, say): an
+    ``ApplicationError`` it raises re-renders the page the same way, the form unread by
+    any service.
     """
     message, status = invalid_message, 400
+    refused = None
+    if request.method == "POST" and check is not None:
+        try:
+            check()
+        except ApplicationError as error:
+            refused = error
     if request.method != "POST":
         message, status = "", 200
+    elif refused is not None:
+        form_errors_add(form, refused)
+        message, status = refused.message, error_status(refused)
     elif form.is_valid():
         try:
             result = run(form.cleaned_data)

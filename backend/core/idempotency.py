@@ -9,6 +9,10 @@ there is no moment where one exists without the other:
   the key waits on the unique index until the first commits, then replays its answer
   (or, if the first rolled back, runs itself).
 
+A guest (no account) is ``user=None``: its ``scope`` must then name who sent the request
+(``marketplace`` files a guest contribution under a digest of the e-mail address it gives),
+so that one guest's key never answers another's request.
+
 Answers that are errors (status ≥ 400) are not kept and their writes are rolled back, so
 a client may fix its request and retry with the same key.
 """
@@ -70,7 +74,10 @@ def idempotent(
     run: Callable[[], tuple[int, Any]],
 ) -> tuple[int, Any]:
     """Run ``run()`` (which writes and returns ``(status, json-able answer)``) at most once
-    per ``(user, scope, key)``; without a key it simply runs, in a transaction."""
+    per ``(user, scope, key)``; without a key it simply runs, in a transaction. ``user`` is
+    ``None`` for a guest, never an anonymous user (whose keys would be everyone's)."""
+    if user is not None and not user.is_authenticated:
+        raise ValueError("A guest's key is filed under user=None and a scope that names them.")
     key = idempotency_key_clean(key)
     with transaction.atomic():
         if key is None:

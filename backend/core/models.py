@@ -48,7 +48,15 @@ class AuditEvent(models.Model):
 class IdempotencyRecord(models.Model):
     """The first answer to a write sent with an ``Idempotency-Key``, replayed on retries."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None for a guest (a request without an account): its scope then names who sent it
+    # (e.g. a digest of the e-mail address a guest contribution gives).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     key = models.CharField(max_length=255)
     scope = models.CharField(max_length=100)
     # A digest of the request's body: the same key sent with another body is refused.
@@ -59,7 +67,12 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique_key")
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="idempotency_unique_key"),
+            models.UniqueConstraint(
+                fields=["scope", "key"],
+                condition=models.Q(user__isnull=True),
+                name="idempotency_unique_guest_key",
+            ),
         ]
 
     def __str__(self) -> str:

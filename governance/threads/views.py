@@ -1,15 +1,17 @@
 """Pages of the jardinier's door. Someone else's thread is a 404, like a missing one."""
 
 import rules
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from governance.errors import GovernanceError
+from backend.core.forms import form_action
 from governance.threads import selectors, services
 from governance.threads.forms import ReplyForm, ThreadForm
 from governance.threads.models import ThreadStatus
@@ -48,16 +50,15 @@ def thread_create(request: HttpRequest) -> HttpResponse:
             _("Only pioneers and members of the cooperative can write to the coordinator."),
         )
         return redirect("governance:dashboard")
-    form = ThreadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.thread_open(author=request.user, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Your message has been sent to the coordinator."))
-            return redirect("governance:thread_detail", pk=thread.pk)
-    return render(request, "governance/threads/create.html", {"form": form})
+    return form_action(
+        request,
+        ThreadForm(request.POST or None, request.FILES or None),
+        lambda data: services.thread_open(author=request.user, **data),
+        template="governance/threads/create.html",
+        context={},
+        success_url=lambda thread: reverse("governance:thread_detail", kwargs={"pk": thread.pk}),
+        success_message=_("Your message has been sent to the coordinator."),
+    )
 
 
 def _thread_or_404(request: HttpRequest, pk: int):
@@ -71,34 +72,42 @@ def _thread_or_404(request: HttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_or_404(request, pk)
-    form = ReplyForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.thread_reply(actor=request.user, thread=thread, **form.cleaned_data)
-        except GovernanceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Message sent."))
-            return redirect("governance:thread_detail", pk=thread.pk)
-    return render(
+    return form_action(
         request,
-        "governance/threads/detail.html",
-        {
-            "thread": thread,
-            "thread_messages": selectors.thread_messages(thread),
-            "form": form,
-            "inbox": rules.has_perm("governance.answer_threads", request.user),
-        },
+        ReplyForm(request.POST or None, request.FILES or None),
+        lambda data: services.thread_reply(actor=request.user, thread=thread, **data),
+        template="governance/threads/detail.html",
+        # Read again: a refused reply leaves the thread as it is in the database.
+        context=lambda: _thread_context(request, _thread_or_404(request, pk)),
+        success_url=reverse("governance:thread_detail", kwargs={"pk": pk}),
+        success_message=_("Message sent."),
     )
+
+
+def _thread_context(request: HttpRequest, thread) -> dict:
+    return {
+        "thread": thread,
+        "thread_messages": selectors.thread_messages(thread),
+        "inbox": rules.has_perm("governance.answer_threads", request.user),
+    }
 
 
 @login_required
 @require_POST
 def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread_or_404(request, pk)
-    services.thread_close(actor=request.user, thread=thread)
-    messages.success(request, _("The conversation is closed."))
-    return redirect("governance:thread_detail", pk=thread.pk)
+    return form_action(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: services.thread_close(actor=request.user, thread=thread),
+        template="governance/threads/detail.html",
+        context=lambda: (
+            _thread_context(request, _thread_or_404(request, pk)) | {"form": ReplyForm()}
+        ),
+        success_url=reverse("governance:thread_detail", kwargs={"pk": pk}),
+        success_message=_("The conversation is closed."),
+        form_name="close_form",
+    )
 
 
 @login_required

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
-from backend.core.idempotency import idempotency_key_clean, idempotent, request_fingerprint
+from backend.core.idempotency import request_fingerprint
 from marketplace.errors import MarketplaceError
 from marketplace.models import Contribution, ContributionChannel, Fund, FundAllocation, FundKind
 from marketplace.models.funds import CURRENCY
@@ -29,9 +29,8 @@ from marketplace.selectors.funds import (
     funds_totals,
 )
 from marketplace.services.contributions import (
-    contribution_checkout_start,
-    contribution_pledge,
-    contribution_start,
+    IDEMPOTENCY_SCOPE_API,
+    contribution_start_once,
     contribution_transfer_reference,
 )
 from marketplace.services.funds import fund_allocation_create
@@ -166,27 +165,13 @@ class ContributionCreateApi(APIView):
             "public": values["public"],
             "language": getattr(request, "LANGUAGE_CODE", "fr"),
         }
-        key = idempotency_key_clean(request.headers.get("Idempotency-Key"))
-        if not request.user.is_authenticated:
-            # A guest has no account to file the key under: the contribution row keeps
-            # it, scoped by the guest's e-mail address (see contribution_create).
-            contribution = contribution_start(**pledge, idempotency_key=key)
-            return Response(_contribution_output(contribution), status=status.HTTP_201_CREATED)
-
-        def record() -> tuple[int, dict]:
-            return status.HTTP_201_CREATED, {"id": contribution_pledge(**pledge).pk}
-
-        # The pledge is recorded once per key; Stripe is called after its commit, outside
-        # any transaction, so a retry after a payment-provider failure opens the session.
-        _status, first = idempotent(
-            scope="marketplace.contribution",
-            key=key,
+        # The pledge is recorded once per key (a guest's key is filed under the e-mail
+        # address they give); Stripe is called after its commit.
+        contribution = contribution_start_once(
+            **pledge,
+            scope=IDEMPOTENCY_SCOPE_API,
+            key=request.headers.get("Idempotency-Key"),
             request_fingerprint=request_fingerprint(request.data),
-            user=request.user,
-            run=record,
-        )
-        contribution = contribution_checkout_start(
-            contribution=contribution_detail_get(pk=first["id"])
         )
         return Response(_contribution_output(contribution), status=status.HTTP_201_CREATED)
 

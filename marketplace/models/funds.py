@@ -13,7 +13,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from backend.core.idempotency import IDEMPOTENCY_KEY_MAX_LENGTH
 from backend.core.models import TimeStampedModel
 
 CURRENCY = "EUR"
@@ -211,8 +210,6 @@ class Contribution(TimeStampedModel):
     stripe_session_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
     checkout_url = models.URLField(max_length=2000, blank=True)
-    idempotency_scope = models.CharField(max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH, blank=True)
     receipt_number = models.CharField(
         _("receipt number"), max_length=20, null=True, blank=True, unique=True
     )
@@ -232,11 +229,6 @@ class Contribution(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(amount_refunded_cents__lte=F("amount_received_cents")),
                 name="contribution_refund_within_received",
-            ),
-            models.UniqueConstraint(
-                fields=["idempotency_scope", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="contribution_idempotency_unique",
             ),
         ]
         indexes = [

@@ -10,12 +10,13 @@ from datetime import date
 
 import stripe
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from backend.core.idempotency import idempotent
 from backend.core.locks import lock_row
 from backend.core.money import format_cents
 from backend.core.outbox import outbox_enqueue, outbox_key_exists
@@ -32,7 +33,7 @@ from marketplace.models import (
     ReceiptCounter,
 )
 from marketplace.models.funds import CURRENCY, MANUAL_METHODS, STATUS_RANK
-from marketplace.selectors.funds import contribution_settings_get
+from marketplace.selectors.funds import contribution_detail_get, contribution_settings_get
 from marketplace.services.funds import fund_get_or_create, fund_payment_record
 from marketplace.services.stripe_checkout import checkout_session_create, stripe_enabled
 from projects.models import Project, ProjectStatus
@@ -68,12 +69,17 @@ def _status_advance(contribution: Contribution, status: str) -> bool:
     return True
 
 
-def _idempotency_scope(*, actor, email: str) -> str:
-    if actor is not None and actor.is_authenticated:
-        return f"user:{actor.pk}"
-    # A guest is known by the address they gave: the same key from another address is
-    # another contribution, so a guessed key reveals nothing.
-    return "guest:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:64]
+# Where ``backend.core.idempotency`` files the keys of contributions: the API's
+# ``Idempotency-Key`` and the form's hidden token (a double click, a browser retry).
+IDEMPOTENCY_SCOPE_API = "marketplace.contribution"
+IDEMPOTENCY_SCOPE_FORM = "marketplace.contribution.form"
+
+
+def guest_idempotency_scope(scope: str, email: str) -> str:
+    """A guest is known by the address they gave: the same key from another address is
+    another contribution, so a guessed key reveals nothing."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:40]
+    return f"{scope}:guest:{digest}"
 
 
 def _validate_amount(amount_cents, currency: str) -> None:
@@ -114,12 +120,9 @@ def contribution_create(
     message: str = "",
     public: bool = False,
     language: str = "fr",
-    idempotency_key: str | None = None,
-) -> tuple[Contribution, bool]:
-    """Record a pledge to the cooperative (``project=None``) or a project.
-
-    Returns ``(contribution, created)``; with an ``idempotency_key`` already used by
-    the same person, the first contribution comes back and nothing is written."""
+) -> Contribution:
+    """Record a pledge to the cooperative (``project=None``) or a project (a retry is
+    made safe around it: ``contribution_start_once``)."""
     authenticated = actor is not None and actor.is_authenticated
     email = (email or (actor.email if authenticated else "")).strip()
     if not authenticated and not email:
@@ -128,13 +131,6 @@ def contribution_create(
             code="email_required",
             errors={"email": [_("This field is required when you are not logged in.")]},
         )
-    scope = _idempotency_scope(actor=actor, email=email)
-    if idempotency_key and (
-        existing := Contribution.objects.filter(
-            idempotency_scope=scope, idempotency_key=idempotency_key
-        ).first()
-    ):
-        return _same_request_or_conflict(existing, project, amount_cents), False
     _validate_amount(amount_cents, currency)
     if channel not in ContributionChannel.values:
         raise MarketplaceError(_("Unknown payment channel."), code="invalid_channel")
@@ -158,51 +154,26 @@ def contribution_create(
             errors={"target": [_("This resource does not accept contributions.")]},
         )
     fund = fund_get_or_create(project=project)
-    try:
-        with transaction.atomic():
-            contribution = Contribution.objects.create(
-                fund=fund,
-                resource=resource,
-                user=actor if authenticated else None,
-                email=email,
-                name=name.strip(),
-                message=message.strip(),
-                public=public,
-                language=language if language in ("fr", "en") else "fr",
-                amount_cents=amount_cents,
-                currency=currency,
-                channel=channel,
-                idempotency_scope=scope if idempotency_key else "",
-                idempotency_key=idempotency_key or "",
-            )
-    except IntegrityError:
-        if not idempotency_key:
-            raise
-        # A concurrent retry with the same key committed first: answer with its result.
-        existing = Contribution.objects.get(
-            idempotency_scope=scope, idempotency_key=idempotency_key
-        )
-        return _same_request_or_conflict(existing, project, amount_cents), False
+    contribution = Contribution.objects.create(
+        fund=fund,
+        resource=resource,
+        user=actor if authenticated else None,
+        email=email,
+        name=name.strip(),
+        message=message.strip(),
+        public=public,
+        language=language if language in ("fr", "en") else "fr",
+        amount_cents=amount_cents,
+        currency=currency,
+        channel=channel,
+    )
     audit_record(
         actor=actor,
         action="contribution.create",
         target=contribution,
         data={"amount_cents": amount_cents, "channel": channel, "fund": fund.pk},
     )
-    return contribution, True
-
-
-def _same_request_or_conflict(
-    existing: Contribution, project: Project | None, amount_cents: int
-) -> Contribution:
-    same_target = existing.fund.project_id == (project.pk if project else None)
-    if not same_target or existing.amount_cents != amount_cents:
-        raise MarketplaceError(
-            _("This Idempotency-Key was already used for a different contribution."),
-            code="idempotency_key_reused",
-            status_code=409,
-        )
-    return existing
+    return contribution
 
 
 def _absolute(path: str) -> str:
@@ -290,7 +261,6 @@ def contribution_pledge(
     message: str = "",
     public: bool = False,
     language: str = "fr",
-    idempotency_key: str | None = None,
     resource: Resource | None = None,
 ) -> Contribution:
     """Record the pledge on the channel it will be paid by: Stripe when card payments
@@ -298,7 +268,7 @@ def contribution_pledge(
     channel = (
         ContributionChannel.STRIPE if card and stripe_enabled() else ContributionChannel.MANUAL
     )
-    contribution, _created = contribution_create(
+    return contribution_create(
         actor=actor,
         project=project,
         amount_cents=amount_cents,
@@ -309,16 +279,39 @@ def contribution_pledge(
         message=message,
         public=public,
         language=language,
-        idempotency_key=idempotency_key,
         resource=resource,
     )
-    return contribution
 
 
 def contribution_start(**pledge) -> Contribution:
     """What the contribution form and ``POST /api/v1/contributions/`` both do: record
     the pledge (``contribution_pledge``), then open Stripe Checkout if it is paid by card."""
     return contribution_checkout_start(contribution=contribution_pledge(**pledge))
+
+
+def contribution_start_once(
+    *, scope: str, key: str | None, request_fingerprint: str, **pledge
+) -> Contribution:
+    """``contribution_start`` made safe to retry with ``key`` (``backend.core.idempotency``):
+    the same key and request give the first contribution back, another request with the
+    key is a 409, two at once write one pledge. The key is filed under the person's
+    account, or for a guest under a digest of the e-mail address they gave.
+
+    The pledge and its key commit together; Stripe is called after, outside any
+    transaction, so a retry after a payment-provider failure opens the session."""
+    actor = pledge.get("actor")
+    if actor is not None and actor.is_authenticated:
+        user = actor
+    else:
+        user, scope = None, guest_idempotency_scope(scope, pledge.get("email") or "")
+
+    def record() -> tuple[int, dict]:
+        return 201, {"id": contribution_pledge(**pledge).pk}
+
+    _status, first = idempotent(
+        scope=scope, key=key, request_fingerprint=request_fingerprint, user=user, run=record
+    )
+    return contribution_checkout_start(contribution=contribution_detail_get(pk=first["id"]))
 
 
 def _receipt_number_next() -> str:

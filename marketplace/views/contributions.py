@@ -1,17 +1,20 @@
 """Contribution pages: the form per target, then the success and cancel pages."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from backend.core.forms import form_action
+from backend.core.idempotency import request_fingerprint
 from commons.models import Resource, ResourceStatus
 from marketplace.errors import MarketplaceError
 from marketplace.models import Contribution, ContributionChannel, ContributionStatus
 from marketplace.selectors.funds import contribution_by_token_get, contribution_settings_get
 from marketplace.services.contributions import (
     CONTRIBUTABLE_PROJECT_STATUSES,
-    contribution_start,
+    IDEMPOTENCY_SCOPE_FORM,
+    contribution_start_once,
     contribution_transfer_reference,
 )
 from marketplace.services.stripe_checkout import stripe_enabled
@@ -41,59 +44,71 @@ def _contribution_page(
 
     limits = contribution_settings_get()
     card_available = stripe_enabled()
-    form_options = {
-        "suggested": limits.suggested_amounts_cents,
-        "authenticated": request.user.is_authenticated,
-        "card_available": card_available,
-    }
-    status = 200
-    if request.method == "POST":
-        form = ContributionForm(request.POST, **form_options)
+    form = ContributionForm(
+        request.POST or None,
+        suggested=limits.suggested_amounts_cents,
+        authenticated=request.user.is_authenticated,
+        card_available=card_available,
+    )
+
+    def throttle() -> None:
+        # Every attempt counts, valid or not: the API and this form share the counter.
         if not ContributionRateThrottle().allow_request(request, None):
-            form.is_valid()
-            form.add_error(None, _("Too many attempts. Please try again in a while."))
-            status = 429
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                contribution = contribution_start(
-                    actor=request.user,
-                    project=project,
-                    resource=resource,
-                    amount_cents=data["amount_cents"],
-                    card=data.get("method", "transfer") == "card",
-                    email=data.get("email", ""),
-                    name=data["name"],
-                    message=data["message"],
-                    public=data["public"],
-                    language=request.LANGUAGE_CODE,
-                    # A double click or a browser retry posts the same token: the
-                    # first contribution (and its Stripe session) comes back.
-                    idempotency_key=f"form-{data['idempotency_token']}",
-                )
-            except MarketplaceError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status_code
-            else:
-                if contribution.checkout_url and contribution.status == ContributionStatus.PENDING:
-                    return redirect(contribution.checkout_url)
-                return redirect("marketplace:contribution_success", token=contribution.public_token)
-        else:
-            status = 400
-    else:
-        form = ContributionForm(**form_options)
-    return render(
+            raise MarketplaceError(
+                _("Too many attempts. Please try again in a while."),
+                code="throttled",
+                status_code=429,
+            )
+
+    def start(data: dict) -> Contribution:
+        pledge = {
+            "project": project,
+            "resource": resource,
+            "amount_cents": data["amount_cents"],
+            "card": data.get("method", "transfer") == "card",
+            "email": data.get("email", ""),
+            "name": data["name"],
+            "message": data["message"],
+            "public": data["public"],
+        }
+        # A double click or a browser retry posts the same token: the first contribution
+        # (and its Stripe session) comes back; the token with another pledge is a 409.
+        return contribution_start_once(
+            **pledge,
+            actor=request.user,
+            language=request.LANGUAGE_CODE,
+            scope=IDEMPOTENCY_SCOPE_FORM,
+            key=data["idempotency_token"],
+            request_fingerprint=request_fingerprint(
+                pledge
+                | {
+                    "project": project.pk if project else None,
+                    "resource": resource.pk if resource else None,
+                }
+            ),
+        )
+
+    return form_action(
         request,
-        "marketplace/contribution_form.html",
-        {
-            "form": form,
+        form,
+        start,
+        check=throttle,
+        template="marketplace/contribution_form.html",
+        context={
             "project": project,
             "resource": resource,
             "limits": limits,
             "card_available": card_available,
         },
-        status=status,
+        success_url=_after_start,
     )
+
+
+def _after_start(contribution: Contribution) -> str:
+    """To Stripe Checkout when the card payment waits there, else the thank-you page."""
+    if contribution.checkout_url and contribution.status == ContributionStatus.PENDING:
+        return contribution.checkout_url
+    return reverse("marketplace:contribution_success", kwargs={"token": contribution.public_token})
 
 
 def _transfer_context(contribution: Contribution) -> dict:

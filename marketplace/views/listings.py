@@ -1,19 +1,19 @@
 """Pages of the marketplace: listings with filters, a listing and its answer form,
 new/edit listing, my exchanges, an exchange with its actions and messages."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from backend.core.forms import form_action
 from governance.selectors import is_active_member
-from marketplace.errors import MarketplaceError
 from marketplace.forms.listings import (
     ExchangeActionForm,
     ListingFilterForm,
@@ -87,53 +87,41 @@ def _listing_or_404(pk: int) -> Listing:
 
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _listing_or_404(pk)
-    return _listing_page(
-        request, listing, RespondForm(initial={"minutes": listing.estimated_minutes})
-    )
-
-
-def _listing_page(request, listing, form, status: int = 200) -> HttpResponse:
-    user = request.user
+    form = RespondForm(initial={"minutes": listing.estimated_minutes})
     return render(
-        request,
-        "marketplace/listing_detail.html",
-        {
-            "listing": listing,
-            "form": form,
-            "can_respond": is_active_member(user) and listing.owner.user_id != user.pk,
-            "can_edit": user.has_perm("marketplace.change_listing", listing),
-        },
-        status=status,
+        request, "marketplace/listing_detail.html", _listing_context(request, listing, form)
     )
+
+
+def _listing_context(request: HttpRequest, listing: Listing, form=None) -> dict:
+    user = request.user
+    return {
+        "listing": listing,
+        "form": form,
+        "can_respond": is_active_member(user) and listing.owner.user_id != user.pk,
+        "can_edit": user.has_perm("marketplace.change_listing", listing),
+    }
 
 
 @login_required
 @require_POST
 def listing_respond(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _listing_or_404(pk)
-    form = RespondForm(request.POST)
-    if not form.is_valid():
-        return _listing_page(request, listing, form, status=400)
-    try:
-        exchange = exchange_create(
+    return form_action(
+        request,
+        RespondForm(request.POST),
+        lambda data: exchange_create(
             actor=request.user,
             listing=listing,
-            minutes=form.cleaned_data["minutes"],
-            message=form.cleaned_data["message"],
-        )
-    except MarketplaceError as exc:
-        form.add_error(None, exc.message)
-        return _listing_page(request, listing, form, status=exc.status_code)
-    messages.success(request, _("Your answer has been sent."))
-    return redirect("marketplace:exchange_detail", pk=exchange.pk)
-
-
-def _listing_form_page(request, form, listing=None, status=200) -> HttpResponse:
-    return render(
-        request,
-        "marketplace/listing_form.html",
-        {"form": form, "listing": listing},
-        status=status,
+            minutes=data["minutes"],
+            message=data["message"],
+        ),
+        template="marketplace/listing_detail.html",
+        context=lambda: _listing_context(request, listing),
+        success_url=lambda exchange: reverse(
+            "marketplace:exchange_detail", kwargs={"pk": exchange.pk}
+        ),
+        success_message=_("Your answer has been sent."),
     )
 
 
@@ -141,14 +129,11 @@ def _listing_form_page(request, form, listing=None, status=200) -> HttpResponse:
 def listing_new(request: HttpRequest) -> HttpResponse:
     if not is_active_member(request.user):
         raise PermissionDenied
-    if request.method != "POST":
-        return _listing_form_page(request, ListingForm())
-    form = ListingForm(request.POST)
-    if not form.is_valid():
-        return _listing_form_page(request, form, status=400)
-    data = form.cleaned_data
-    try:
-        listing = listing_create(
+    form = ListingForm(request.POST or None)
+    return form_action(
+        request,
+        form,
+        lambda data: listing_create(
             actor=request.user,
             kind=data["kind"],
             title=data["title"],
@@ -159,12 +144,32 @@ def listing_new(request: HttpRequest) -> HttpResponse:
             remote=data["remote"],
             project=data["project"],
             expires_on=data["expires_on"],
-        )
-    except MarketplaceError as exc:
-        form.add_error(None, exc.message)
-        return _listing_form_page(request, form, status=exc.status_code)
-    messages.success(request, _("Your listing is published."))
-    return redirect("marketplace:listing_detail", pk=listing.pk)
+        ),
+        template="marketplace/listing_form.html",
+        context={"listing": None},
+        success_url=lambda listing: reverse(
+            "marketplace:listing_detail", kwargs={"pk": listing.pk}
+        ),
+        success_message=_("Your listing is published."),
+    )
+
+
+LISTING_EDITABLE = (
+    "title",
+    "description",
+    "estimated_minutes",
+    "place",
+    "remote",
+    "project",
+    "status",
+)
+
+
+def _listing_changes(listing: Listing, data: dict) -> dict:
+    changes = {name: data[name] for name in LISTING_EDITABLE}
+    if data["expires_on"] != listing.expires_on:
+        changes["expires_on"] = data["expires_on"]
+    return changes
 
 
 @login_required
@@ -172,45 +177,33 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _listing_or_404(pk)
     if not request.user.has_perm("marketplace.change_listing", listing):
         raise PermissionDenied
-    if request.method != "POST":
-        initial = {
-            "kind": listing.kind,
-            "title": listing.title,
-            "description": listing.description,
-            "tags": ", ".join(t.name for t in listing.tags.all()),
-            "estimated_minutes": listing.estimated_minutes,
-            "place": listing.place,
-            "remote": listing.remote,
-            "project": listing.project,
-            "expires_on": listing.expires_on,
-            "status": listing.status,
-        }
-        return _listing_form_page(request, ListingForm(initial=initial), listing)
-    form = ListingForm(request.POST)
-    if not form.is_valid():
-        return _listing_form_page(request, form, listing, status=400)
-    data = form.cleaned_data
-    changes = {
-        k: data[k]
-        for k in (
-            "title",
-            "description",
-            "estimated_minutes",
-            "place",
-            "remote",
-            "project",
-            "status",
-        )
+    initial = {
+        "kind": listing.kind,
+        "title": listing.title,
+        "description": listing.description,
+        "tags": ", ".join(t.name for t in listing.tags.all()),
+        "estimated_minutes": listing.estimated_minutes,
+        "place": listing.place,
+        "remote": listing.remote,
+        "project": listing.project,
+        "expires_on": listing.expires_on,
+        "status": listing.status,
     }
-    if data["expires_on"] != listing.expires_on:
-        changes["expires_on"] = data["expires_on"]
-    try:
-        listing_update(actor=request.user, listing=listing, tags=form.tag_names(), **changes)
-    except MarketplaceError as exc:
-        form.add_error(None, exc.message)
-        return _listing_form_page(request, form, listing, status=exc.status_code)
-    messages.success(request, _("Listing updated."))
-    return redirect("marketplace:listing_detail", pk=listing.pk)
+    form = ListingForm(request.POST or None, initial=initial)
+    return form_action(
+        request,
+        form,
+        lambda data: listing_update(
+            actor=request.user,
+            listing=listing,
+            tags=form.tag_names(),
+            **_listing_changes(listing, data),
+        ),
+        template="marketplace/listing_form.html",
+        context={"listing": listing},
+        success_url=reverse("marketplace:listing_detail", kwargs={"pk": listing.pk}),
+        success_message=_("Listing updated."),
+    )
 
 
 @login_required
@@ -234,23 +227,37 @@ def _exchange_for(request: HttpRequest, pk: int):
     return exchange
 
 
-def _exchange_page(request, exchange, *, action_form=None, message_form=None, status=200):
+def _exchange_page(request, exchange) -> HttpResponse:
+    return render(request, "marketplace/exchange_detail.html", _exchange_context(request, exchange))
+
+
+def _exchange_context(request: HttpRequest, exchange) -> dict:
     roles = exchange_roles(exchange=exchange, user=request.user)
-    return render(
+    return {
+        "exchange": exchange,
+        "actions": [
+            {"name": a, "needs_reason": a in REASON_REQUIRED}
+            for a in exchange_actions_available(exchange=exchange, user=request.user)
+        ],
+        "action_form": ExchangeActionForm(initial={"minutes": exchange.minutes}),
+        "message_form": MessageForm(),
+        "can_write": bool(roles & {"giver", "receiver"}),
+        "is_giver": "giver" in roles,
+    }
+
+
+def _on_exchange(request: HttpRequest, pk: int, form, run, *, success: str, form_name: str):
+    """An action posted from the exchange's page: back to it, or the page again with
+    the form and the message (read again: a refused action changed nothing)."""
+    return form_action(
         request,
-        "marketplace/exchange_detail.html",
-        {
-            "exchange": exchange,
-            "actions": [
-                {"name": a, "needs_reason": a in REASON_REQUIRED}
-                for a in exchange_actions_available(exchange=exchange, user=request.user)
-            ],
-            "action_form": action_form or ExchangeActionForm(initial={"minutes": exchange.minutes}),
-            "message_form": message_form or MessageForm(),
-            "can_write": bool(roles & {"giver", "receiver"}),
-            "is_giver": "giver" in roles,
-        },
-        status=status,
+        form,
+        run,
+        template="marketplace/exchange_detail.html",
+        context=lambda: _exchange_context(request, _exchange_for(request, pk)),
+        success_url=reverse("marketplace:exchange_detail", kwargs={"pk": pk}),
+        success_message=success,
+        form_name=form_name,
     )
 
 
@@ -274,35 +281,33 @@ def exchange_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in EXCHANGE_TRANSITIONS:
         raise Http404
     exchange = _exchange_for(request, pk)
-    form = ExchangeActionForm(request.POST)
-    if not form.is_valid():
-        return _exchange_page(request, exchange, action_form=form, status=400)
-    try:
-        exchange_transition(
+    return _on_exchange(
+        request,
+        pk,
+        ExchangeActionForm(request.POST),
+        lambda data: exchange_transition(
             actor=request.user,
             exchange=exchange,
             action=action,
-            reason=form.cleaned_data["reason"],
-            minutes=form.cleaned_data["minutes"] if action == "accept" else None,
-        )
-    except MarketplaceError as exc:
-        form.add_error(None, exc.message)
-        return _exchange_page(request, exchange, action_form=form, status=exc.status_code)
-    messages.success(request, ACTION_MESSAGES[action])
-    return redirect("marketplace:exchange_detail", pk=exchange.pk)
+            reason=data["reason"],
+            minutes=data["minutes"] if action == "accept" else None,
+        ),
+        success=ACTION_MESSAGES[action],
+        form_name="action_form",
+    )
 
 
 @login_required
 @require_POST
 def exchange_message(request: HttpRequest, pk: int) -> HttpResponse:
     exchange = _exchange_for(request, pk)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _exchange_page(request, exchange, message_form=form, status=400)
-    try:
-        exchange_message_post(actor=request.user, exchange=exchange, body=form.cleaned_data["body"])
-    except MarketplaceError as exc:
-        form.add_error(None, exc.message)
-        return _exchange_page(request, exchange, message_form=form, status=exc.status_code)
-    messages.success(request, _("Message sent."))
-    return redirect("marketplace:exchange_detail", pk=exchange.pk)
+    return _on_exchange(
+        request,
+        pk,
+        MessageForm(request.POST),
+        lambda data: exchange_message_post(
+            actor=request.user, exchange=exchange, body=data["body"]
+        ),
+        success=_("Message sent."),
+        form_name="message_form",
+    )

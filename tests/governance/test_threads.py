@@ -210,3 +210,27 @@ def test_the_digest_lists_the_jardiniers_answers_of_the_period(thread, member, c
     assert items[0].url.endswith(f"/{thread.pk}/")
     assert thread_answers_items(coordinator, week_ago, until) == []
     assert thread_answers_items(member, until, until + datetime.timedelta(days=1)) == []
+
+
+def test_the_pages_answer_400_with_the_error_on_its_field(client, member, thread):
+    """The one form pattern: the page again, the error on its field, status 400."""
+    client.force_login(member)
+    # the form refuses: nothing to send
+    response = client.post("/membres/jardinier/nouveau/", {"subject": "Sans message"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["body"]
+    # the service refuses: a file of a type it does not take, said on the field
+    exe = SimpleUploadedFile("outil.exe", b"MZ\x90\x00", content_type="application/octet-stream")
+    response = client.post(
+        "/membres/jardinier/nouveau/", {"subject": "Pièce", "body": "Voici", "attachment": exe}
+    )
+    assert response.status_code == 400
+    assert "attachment" in response.context["form"].errors
+    assert "Ce type de fichier" in response.content.decode()
+    assert CoordinatorThread.objects.count() == 1
+    # a reply without a body: the thread's page again, nothing added
+    response = client.post(f"/membres/jardinier/{thread.pk}/", {"body": ""})
+    assert response.status_code == 400
+    assert response.context["thread"] == thread
+    assert response.context["form"].errors["body"]
+    assert ThreadMessage.objects.filter(thread=thread).count() == 1

@@ -146,16 +146,18 @@ def test_receipt_numbers_stay_unique_under_concurrent_payments(coordinator, memb
 
 
 def test_concurrent_retries_with_one_idempotency_key_create_one_contribution(db):
-    from marketplace.services.contributions import contribution_start
+    from marketplace.services.contributions import IDEMPOTENCY_SCOPE_API, contribution_start_once
 
     def start(_index: int):
-        return contribution_start(
+        return contribution_start_once(
             actor=None,
             project=None,
             amount_cents=2_000,
             card=False,
             email="ami@example.org",
-            idempotency_key="same-key",
+            scope=IDEMPOTENCY_SCOPE_API,
+            key="same-key",
+            request_fingerprint="the-same-request",
         ).pk
 
     ids = run_concurrently(6, start)

@@ -2,8 +2,9 @@
 
 import pytest
 
-from backend.core.models import AuditEvent
+from backend.core.models import AuditEvent, IdempotencyRecord
 from marketplace.models import Contribution, ContributionSettings, Fund
+from marketplace.services.contributions import IDEMPOTENCY_SCOPE_API, guest_idempotency_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +246,11 @@ def test_a_guest_key_of_255_characters_is_kept_and_replayed(api_client):
     again = api_client.post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="k" * 255)
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
-    assert Contribution.objects.get().idempotency_key == "k" * 255
+    assert Contribution.objects.count() == 1
+    # filed in the one table, under the guest's address (no account to file it under)
+    record = IdempotencyRecord.objects.get()
+    assert (record.user, record.key) == (None, "k" * 255)
+    assert record.scope == guest_idempotency_scope(IDEMPOTENCY_SCOPE_API, "ami@example.org")
 
 
 # --- GET /api/v1/contributions/{id}/ -------------------------------------------------

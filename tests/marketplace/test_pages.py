@@ -465,3 +465,32 @@ def test_admin_money_history_is_read_only(coordinator_client, paid_contribution_
     )
     assert response.status_code == 403
     assert Payment.objects.count() == 1
+
+
+def test_the_forms_token_with_another_pledge_is_a_409_and_writes_nothing(client):
+    first = client.post("/contribuer/", _form())
+    assert first.status_code == 302
+    # the same token (a page kept open, sent again) with another amount
+    reused = client.post("/contribuer/", _form(amount_choice="other", other_amount="35"))
+    assert reused.status_code == 409
+    assert "a déjà servi pour une autre requête" in reused.content.decode()
+    assert Contribution.objects.count() == 1
+    # the same token and pledge: the first contribution's page again
+    again = client.post("/contribuer/", _form())
+    assert again["Location"] == first["Location"]
+    assert Contribution.objects.count() == 1
+
+
+def test_a_guests_token_from_another_address_is_another_contribution(client):
+    client.post("/contribuer/", _form())
+    other = client.post("/contribuer/", _form(email="autre@example.org"))
+    assert other.status_code == 302
+    assert Contribution.objects.count() == 2
+
+
+def test_the_rate_limit_says_so_in_the_page(client):
+    for _ in range(30):
+        client.post("/contribuer/", _form(amount_choice="other", other_amount="0"))
+    response = client.post("/contribuer/", _form())
+    assert response.status_code == 429
+    assert "Trop de tentatives" in response.content.decode()
