@@ -28,6 +28,7 @@ APPS = (
 NOT_ACTIONS = {
     "colleges_assert_ready_for_vote": "a check that raises, writes nothing",
     "vote_lock_shared": "takes a row lock for the caller",
+    "guest_idempotency_scope": "a pure helper: the scope a guest's Idempotency-Key is filed under",
     "not_open_error": "builds an error",
     "accepts_ballots": "a predicate",
     "project_accepts_contributions": "a predicate",
