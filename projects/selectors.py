@@ -7,6 +7,7 @@ from projects.models import (
     Comment,
     ConcernFlag,
     Project,
+    ProjectNeed,
     ProjectTransition,
     RankingEntry,
     RankingSnapshot,
@@ -30,7 +31,9 @@ def project_list(
     *, user, status: str | None = None, author_id: int | None = None, theme: str | None = None
 ) -> QuerySet[Project]:
     qs = project_visible_to(user).prefetch_related(
-        Prefetch("authors", queryset=User.objects.order_by("last_name", "first_name")), "themes"
+        Prefetch("authors", queryset=User.objects.order_by("last_name", "first_name")),
+        "themes",
+        Prefetch("needs", queryset=ProjectNeed.objects.select_related("skill")),
     )
     if theme:
         qs = qs.filter(themes__slug=theme)
