@@ -17,13 +17,8 @@ from pioneers.models import Theme
 from projects import selectors, services
 from projects.markdown import render_markdown
 from projects.models import Project, ProjectStatus, RankingSnapshot
-from projects.services.needs import (
-    MAX_NEED_MINUTES,
-    MAX_NEEDS,
-    NeedInput,
-    needed_skills_text_split,
-    skills_by_name,
-)
+from projects.selectors import needed_skills_text_split, skills_by_name
+from projects.services.needs import MAX_NEED_MINUTES, MAX_NEEDS, NeedInput
 from projects.services.ranking import Move
 
 # ---------------------------------------------------------------- outputs

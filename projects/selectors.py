@@ -1,7 +1,10 @@
+from collections.abc import Iterable
+
 import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
+from pioneers.models import Skill
 from projects.lifecycle import PRIVATE_STATES
 from projects.models import (
     Comment,
@@ -12,6 +15,7 @@ from projects.models import (
     RankingEntry,
     RankingSnapshot,
 )
+from projects.needs import needs_text_split, skill_key
 
 
 def project_visible_to(user) -> QuerySet[Project]:
@@ -166,3 +170,23 @@ def project_list_authored(*, user) -> QuerySet[Project]:
     if user is None or not user.is_authenticated:
         return Project.objects.none()
     return Project.objects.filter(authors=user).order_by("-updated_at", "-id")
+
+
+def skills_by_name(names: Iterable[str]) -> tuple[dict[str, Skill], list[str]]:
+    """The skills these names designate (case- and accent-insensitive), keyed by the
+    name as given, and the names no skill matches (one query)."""
+    given = [" ".join(str(n).split()) for n in names if str(n).strip()]
+    keys = {skill_key(n) for n in given}
+    by_key = {s.slug: s for s in Skill.objects.filter(slug__in=keys)}
+    found = {n: by_key[skill_key(n)] for n in given if skill_key(n) in by_key}
+    return found, [n for n in given if skill_key(n) not in by_key]
+
+
+def needed_skills_text_split(text: str) -> tuple[list[Skill], str]:
+    """The old comma list: known skills become needs, the rest stays as the note."""
+    parts = [p for p in str(text or "").replace(";", ",").split(",") if p.strip()]
+    known = {
+        skill_key(s.slug): s for s in Skill.objects.filter(slug__in={skill_key(p) for p in parts})
+    }
+    skills, leftover = needs_text_split(text, known)
+    return skills, ", ".join(leftover)

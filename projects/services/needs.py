@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from pioneers.models import Skill
 from projects.errors import ProjectError
 from projects.models import Project, ProjectNeed
-from projects.needs import needs_text_split, skill_key
 
 MAX_NEEDS = 30
 MAX_NEED_MINUTES = 100_000
@@ -21,27 +20,7 @@ class NeedInput:
     note: str = ""
 
 
-def skills_by_name(names: Iterable[str]) -> tuple[dict[str, Skill], list[str]]:
-    """The skills these names designate (case- and accent-insensitive), keyed by the
-    name as given, and the names no skill matches (one query)."""
-    given = [" ".join(str(n).split()) for n in names if str(n).strip()]
-    keys = {skill_key(n) for n in given}
-    by_key = {s.slug: s for s in Skill.objects.filter(slug__in=keys)}
-    found = {n: by_key[skill_key(n)] for n in given if skill_key(n) in by_key}
-    return found, [n for n in given if skill_key(n) not in by_key]
-
-
-def needed_skills_text_split(text: str) -> tuple[list[Skill], str]:
-    """The old comma list: known skills become needs, the rest stays as the note."""
-    parts = [p for p in str(text or "").replace(";", ",").split(",") if p.strip()]
-    known = {
-        skill_key(s.slug): s for s in Skill.objects.filter(slug__in={skill_key(p) for p in parts})
-    }
-    skills, leftover = needs_text_split(text, known)
-    return skills, ", ".join(leftover)
-
-
-def needs_check(needs: Iterable[NeedInput]) -> list[NeedInput]:
+def _needs_check(needs: Iterable[NeedInput]) -> list[NeedInput]:
     """Refuse the whole list on the first bad row: nothing is written on bad input."""
     rows = list(needs)
     if len(rows) > MAX_NEEDS:
@@ -67,7 +46,7 @@ def needs_check(needs: Iterable[NeedInput]) -> list[NeedInput]:
     return rows
 
 
-def needs_write(*, project: Project, needs: list[NeedInput]) -> bool:
+def _needs_write(*, project: Project, needs: list[NeedInput]) -> bool:
     """Replace the project's needs by ``needs`` (the caller locked the project and audits);
     a kept skill keeps its row and the hours already given. True when anything changed."""
     current = {n.skill_id: n for n in ProjectNeed.objects.filter(project=project)}

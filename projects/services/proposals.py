@@ -22,7 +22,7 @@ from projects.models import (
 from projects.needs import project_needs_changed
 from projects.roles import is_active_member
 from projects.services._common import forbidden
-from projects.services.needs import NeedInput, needs_check, needs_write
+from projects.services.needs import NeedInput, _needs_check, _needs_write
 
 EDITABLE_FIELDS = (
     "title",
@@ -99,7 +99,7 @@ def project_create(
         raise ProjectError(_("A project needs a title."), code="title_required")
     _check_amounts(estimated_cost_cents, self_financing_cents)
     people = _check_co_authors(co_authors)
-    needs = needs_check(needs)
+    needs = _needs_check(needs)
     project = Project.objects.create(
         title=title.strip(),
         slug=_unique_slug(title),
@@ -115,7 +115,7 @@ def project_create(
     )
     project.authors.add(actor, *people)
     project.themes.set(list(themes))
-    needs_write(project=project, needs=needs)
+    _needs_write(project=project, needs=needs)
     audit_record(
         actor=actor,
         action="project.create",
@@ -157,7 +157,7 @@ def project_update(
         changes.get("self_financing_cents", project.self_financing_cents),
     )
     if needs is not None:
-        needs = needs_check(needs)
+        needs = _needs_check(needs)
     fields = [name for name, value in changes.items() if getattr(project, name) != value]
     for name in fields:
         setattr(project, name, changes[name])
@@ -175,7 +175,7 @@ def project_update(
         if wanted != set(project.themes.values_list("pk", flat=True)):
             project.themes.set(list(wanted))
             fields.append("themes")
-    if needs is not None and needs_write(project=project, needs=needs):
+    if needs is not None and _needs_write(project=project, needs=needs):
         fields.append("needs")
     if fields:
         audit_record(actor=actor, action="project.update", target=project, data={"fields": fields})
