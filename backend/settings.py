@@ -336,6 +336,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "marketplace.tasks.funds.funds_check_periodic",
         "schedule": 24 * 60 * 60,
     },
+    "marketplace-project-need-alerts": {
+        "task": "marketplace.tasks.needs.project_need_alerts",
+        "schedule": 24 * 60 * 60,
+    },
     "marketplace-ledger-check": {
         "task": "marketplace.tasks.ledger.ledger_check_periodic",
         "schedule": 24 * 60 * 60,

@@ -402,7 +402,7 @@ class _Seeder:
         bulk_insert(
             Project,
             ["id", "title", "slug", "summary", "description", "status", "estimated_cost_cents",
-             "self_financing_cents", "self_financing_note", "needed_skills", "needed_minutes",
+             "self_financing_cents", "self_financing_note", "needs_note", "needed_minutes",
              "concern_count", "concern_share", "created_by", "created_at", "updated_at"],
             rows,
         )  # fmt: skip

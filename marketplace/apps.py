@@ -15,6 +15,13 @@ class MarketplaceConfig(AppConfig):
 
         followup_provider_register(project_followup_figures)
 
+        from marketplace import project_needs_panel
+        from marketplace.services.project_needs import project_need_listings_sync
+        from projects.needs import project_needs_listener_register
+
+        project_needs_panel.register()
+        project_needs_listener_register(project_need_listings_sync)
+
         from governance.shares_checkout import CardCheckoutProvider, card_checkout_register
         from marketplace import dashboard_panels
         from marketplace.services.share_payments import share_checkout_start

@@ -5,6 +5,7 @@ from projects.models import (
     CommentReport,
     Milestone,
     Project,
+    ProjectNeed,
     ProjectTransition,
     ProjectUpdate,
     RankingEntry,
@@ -37,6 +38,20 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class NeedInline(admin.TabularInline):
+    """Read-only: needs change through the services, which keep the marketplace's
+    requests in step."""
+
+    model = ProjectNeed
+    extra = 0
+    fields = ["skill", "minutes_wanted", "given_minutes", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
@@ -51,7 +66,7 @@ class ProjectAdmin(admin.ModelAdmin):
     filter_horizontal = ["authors", "themes"]
     # The status moves through the lifecycle (with its checks and e-mails), never by hand.
     readonly_fields = ["status", "concern_count", "concern_share", "territory"]
-    inlines = [MilestoneInline, TransitionInline]
+    inlines = [NeedInline, MilestoneInline, TransitionInline]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # A project a vote is about stays (projects/vote_options.py).

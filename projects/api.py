@@ -17,6 +17,8 @@ from pioneers.models import Theme
 from projects import selectors, services
 from projects.markdown import render_markdown
 from projects.models import Project, ProjectStatus, RankingSnapshot
+from projects.selectors import needed_skills_text_split, skills_by_name
+from projects.services.needs import MAX_NEED_MINUTES, MAX_NEEDS, NeedInput
 from projects.services.ranking import Move
 
 # ---------------------------------------------------------------- outputs
@@ -25,6 +27,28 @@ from projects.services.ranking import Move
 class AuthorOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
+
+
+class NeedOutput(serializers.Serializer):
+    skill = serializers.CharField(source="skill.name")
+    skill_slug = serializers.CharField(source="skill.slug")
+    hours_wanted = serializers.SerializerMethodField()
+    hours_given = serializers.SerializerMethodField()
+    minutes_wanted = serializers.IntegerField()
+    minutes_given = serializers.IntegerField(source="given_minutes")
+    note = serializers.CharField()
+
+    def get_hours_wanted(self, obj) -> float:
+        return round(obj.minutes_wanted / 60, 2)
+
+    def get_hours_given(self, obj) -> float:
+        return round(obj.given_minutes / 60, 2)
+
+
+class NeedInputSerializer(serializers.Serializer):
+    skill = serializers.CharField(max_length=80, help_text=_("A skill's name or slug."))
+    hours_wanted = serializers.IntegerField(min_value=1, max_value=MAX_NEED_MINUTES // 60)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class ProjectOutput(serializers.Serializer):
@@ -43,6 +67,8 @@ class ProjectOutput(serializers.Serializer):
     self_financing_note = serializers.CharField()
     currency = serializers.SerializerMethodField()
     needed_skills = serializers.ListField(child=serializers.CharField(), source="skills_list")
+    needs = NeedOutput(many=True, source="needs.all")
+    needs_note = serializers.CharField()
     needed_minutes = serializers.IntegerField()
     concern_count = serializers.IntegerField()
     concern_share = serializers.FloatField()
@@ -121,8 +147,12 @@ class ProjectInput(serializers.Serializer):
     self_financing_cents = serializers.IntegerField(min_value=0, max_value=10**12, required=False)
     self_financing_note = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     needed_skills = serializers.ListField(
-        child=serializers.CharField(max_length=60), max_length=30, required=False
-    )
+        child=serializers.CharField(max_length=60), max_length=30, required=False,
+        help_text=_("The former comma list: known skills become needs of one hour, "
+                    "the other names go to needs_note. Prefer needs."),
+    )  # fmt: skip
+    needs = NeedInputSerializer(many=True, required=False, max_length=MAX_NEEDS)
+    needs_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
     needed_minutes = serializers.IntegerField(min_value=0, max_value=10**7, required=False)
     authors = serializers.ListField(
         child=serializers.IntegerField(), max_length=20, required=False,
@@ -139,11 +169,41 @@ class ProjectInput(serializers.Serializer):
             raise serializers.ValidationError(_("Unknown theme."))
         return themes
 
-    def validate_needed_skills(self, value: list[str]) -> str:
-        text = ", ".join(skill.replace(",", " ").strip() for skill in value if skill.strip())
-        if len(text) > 500:
-            raise serializers.ValidationError(_("Too many skills."))
-        return text
+    def validate_needs(self, value: list[dict]) -> list[NeedInput]:
+        found, unknown = skills_by_name(row["skill"] for row in value)
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown skill: %(names)s.") % {"names": ", ".join(unknown)}
+            )
+        return [
+            NeedInput(
+                skill=found[" ".join(row["skill"].split())],
+                minutes_wanted=row["hours_wanted"] * 60,
+                note=row.get("note", ""),
+            )
+            for row in value
+        ]
+
+    def validate(self, attrs: dict) -> dict:
+        """The former ``needed_skills`` list goes the way the data migration went: known
+        skills become needs (one hour, unless ``needs`` names them), the rest the note."""
+        legacy = attrs.pop("needed_skills", None)
+        if legacy is None:
+            return attrs
+        skills, leftover = needed_skills_text_split(
+            ", ".join(name.replace(",", " ") for name in legacy)
+        )
+        needs = list(attrs.get("needs") or [])
+        listed = {row.skill.pk for row in needs}
+        needs += [NeedInput(skill=s, minutes_wanted=60) for s in skills if s.pk not in listed]
+        attrs["needs"] = needs
+        if "needs_note" not in attrs:
+            attrs["needs_note"] = leftover
+        elif leftover:
+            attrs["needs_note"] = f"{attrs['needs_note']}, {leftover}".strip(", ")
+        if len(attrs["needs_note"]) > 500:
+            raise serializers.ValidationError({"needs_note": [_("Too many skills.")]})
+        return attrs
 
     def validate_authors(self, value: list[int]) -> list[User]:
         people = list(User.objects.filter(pk__in=value))

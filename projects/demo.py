@@ -4,12 +4,13 @@ import contextlib
 import datetime
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from backend.accounts.models import User
-from pioneers.models import Theme
+from pioneers.models import Skill, Theme
 from projects import services
 from projects.errors import ProjectError
-from projects.models import Project, RankingSnapshot
+from projects.models import Project, ProjectNeed, RankingSnapshot
 
 _PATHS = {
     "draft": [],
@@ -98,10 +99,17 @@ def seed(*, stdout) -> None:
             estimated_cost_cents=cost * 100,
             self_financing_cents=own * 100,
             self_financing_note="Participation libre et bénévolat des pionniers." if own else "",
-            needed_skills=skills,
             needed_minutes=hours * 60,
             created_by=people[author],
         )
+        names = [name.strip() for name in skills.split(",")]
+        for name in names:
+            skill, _created = Skill.objects.get_or_create(
+                slug=slugify(name), defaults={"name": name}
+            )
+            ProjectNeed.objects.create(
+                project=project, skill=skill, minutes_wanted=max(60, hours * 60 // len(names))
+            )
         project.authors.add(people[author])
         # Two themes per project, spread over the seed's themes.
         if themes:

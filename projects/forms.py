@@ -3,8 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pioneers.models import Theme
+from pioneers.models import Skill, Theme
 from projects.models import ATTACHMENT_EXTENSIONS, ProjectStatus
+from projects.services.needs import MAX_NEED_MINUTES, MAX_NEEDS, NeedInput
+
+NEED_ROWS_MIN = 4
 
 
 class EurosField(forms.DecimalField):
@@ -36,11 +39,11 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    needed_skills = forms.CharField(
-        label=_("Needed skills"),
+    needs_note = forms.CharField(
+        label=_("Other needs"),
         max_length=500,
         required=False,
-        help_text=_("Comma-separated, e.g. carpentry, accounting, video editing."),
+        help_text=_("What the skills above do not say."),
     )
     needed_hours = forms.IntegerField(
         label=_("Needed time (hours)"), min_value=0, max_value=100_000, required=False
@@ -52,10 +55,48 @@ class ProjectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args, needs_rows: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One row per need (a skill and its hours), and a few empty rows to add more;
+        # a posted form keeps as many rows as were posted.
+        posted = [
+            int(key.split("_")[1])
+            for key in (self.data or {})
+            if key.startswith("need_") and key.endswith("_skill") and key.split("_")[1].isdigit()
+        ]
+        rows = min(max(NEED_ROWS_MIN, needs_rows + 2, max(posted, default=0)), MAX_NEEDS)
+        skills = Skill.objects.order_by("name")
+        for i in range(1, rows + 1):
+            self.fields[f"need_{i}_skill"] = forms.ModelChoiceField(
+                label=_("Needed skill %(n)s") % {"n": i}, queryset=skills, required=False
+            )
+            self.fields[f"need_{i}_hours"] = forms.IntegerField(
+                label=_("Hours wanted for this skill"),
+                min_value=1,
+                max_value=MAX_NEED_MINUTES // 60,
+                required=False,
+            )
+        self.need_rows = rows
+
     def clean(self):
         data = super().clean()
         if (data.get("self_financing") or 0) > (data.get("estimated_cost") or 0):
             self.add_error("self_financing", _("Self-financing cannot exceed the estimated cost."))
+        needs, seen = [], set()
+        for i in range(1, self.need_rows + 1):
+            skill, hours = data.get(f"need_{i}_skill"), data.get(f"need_{i}_hours")
+            if skill is None and hours is None:
+                continue
+            if skill is None:
+                self.add_error(f"need_{i}_skill", _("Choose the skill these hours are for."))
+            elif hours is None:
+                self.add_error(f"need_{i}_hours", _("Say how many hours are wanted."))
+            elif skill.pk in seen:
+                self.add_error(f"need_{i}_skill", _("This skill is already listed."))
+            else:
+                seen.add(skill.pk)
+                needs.append(NeedInput(skill=skill, minutes_wanted=hours * 60))
+        data["needs"] = needs
         return data
 
     def service_values(self) -> dict:
@@ -67,9 +108,10 @@ class ProjectForm(forms.Form):
             "estimated_cost_cents": data["estimated_cost"] or 0,
             "self_financing_cents": data["self_financing"] or 0,
             "self_financing_note": data["self_financing_note"],
-            "needed_skills": data["needed_skills"],
+            "needs_note": data["needs_note"],
             "needed_minutes": (data["needed_hours"] or 0) * 60,
             "themes": list(data["themes"]),
+            "needs": data["needs"],
         }
 
     @classmethod
@@ -81,9 +123,17 @@ class ProjectForm(forms.Form):
             "estimated_cost": Decimal(project.estimated_cost_cents) / 100,
             "self_financing": Decimal(project.self_financing_cents) / 100,
             "self_financing_note": project.self_financing_note,
-            "needed_skills": project.needed_skills,
+            "needs_note": project.needs_note,
             "needed_hours": project.needed_minutes // 60,
             "themes": list(project.themes.all()),
+            **{
+                key: value
+                for i, need in enumerate(project.needs.all(), start=1)
+                for key, value in (
+                    (f"need_{i}_skill", need.skill_id),
+                    (f"need_{i}_hours", need.minutes_wanted // 60),
+                )
+            },
         }
 
 

@@ -41,11 +41,13 @@ class Project(TimeStampedModel):
         _("possible self-financing (cents)"), default=0
     )
     self_financing_note = models.TextField(_("self-financing explanation"), blank=True)
-    needed_skills = models.CharField(
-        _("needed skills"),
+    # What the needs (``ProjectNeed``: a skill and the hours wanted) do not say: free
+    # text, and the names of skills the platform did not know when needs became tags.
+    needs_note = models.CharField(
+        _("note on the needs"),
         max_length=500,
         blank=True,
-        help_text=_("Comma-separated, e.g. carpentry, accounting, video editing."),
+        help_text=_("What the needs listed above do not say."),
     )
     needed_minutes = models.PositiveIntegerField(_("needed time (minutes)"), default=0)
     territory = models.ForeignKey(
@@ -105,7 +107,44 @@ class Project(TimeStampedModel):
 
     @property
     def skills_list(self) -> list[str]:
-        return [skill.strip() for skill in self.needed_skills.split(",") if skill.strip()]
+        """The names of the needed skills (prefetch ``needs__skill`` to read it in a list)."""
+        return [need.skill.name for need in self.needs.all()]
+
+
+class ProjectNeed(TimeStampedModel):
+    """A skill a project needs and the time it wants of it (integer minutes).
+
+    ``given_minutes`` counts the minutes of confirmed exchanges on the need's request in
+    the place des marchés; the marketplace's services raise it with F() (never summed on
+    reads).
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="needs", verbose_name=_("project")
+    )
+    skill = models.ForeignKey(
+        "pioneers.Skill",
+        on_delete=models.PROTECT,
+        related_name="project_needs",
+        verbose_name=_("skill"),
+    )
+    minutes_wanted = models.PositiveIntegerField(_("time wanted (minutes)"))
+    given_minutes = models.PositiveIntegerField(_("time given (minutes)"), default=0)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("project need")
+        verbose_name_plural = _("project needs")
+        ordering = ["skill__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "skill"], name="project_need_one_per_skill"),
+            models.CheckConstraint(
+                condition=Q(minutes_wanted__gte=60), name="project_need_at_least_one_hour"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.skill_id} ({self.minutes_wanted} min)"
 
 
 class ProjectTransition(models.Model):

@@ -24,10 +24,16 @@ def projects_export(user) -> dict[str, Rows]:
                 "estimated_cost_cents": p.estimated_cost_cents,
                 "self_financing_cents": p.self_financing_cents,
                 "needed_minutes": p.needed_minutes,
+                "needs_note": p.needs_note,
+                "needs": [
+                    {"skill": n.skill.name, "minutes_wanted": n.minutes_wanted}
+                    for n in p.needs.all()
+                ],
                 "proposed_by_me": p.created_by_id == user.pk,
                 "created_at": p.created_at,
             }
             for p in Project.objects.filter(Q(authors=user) | Q(created_by=user))
+            .prefetch_related("needs__skill")
             .distinct()
             .order_by("created_at", "id")
         ],

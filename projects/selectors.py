@@ -1,16 +1,21 @@
+from collections.abc import Iterable
+
 import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
+from pioneers.models import Skill
 from projects.lifecycle import PRIVATE_STATES
 from projects.models import (
     Comment,
     ConcernFlag,
     Project,
+    ProjectNeed,
     ProjectTransition,
     RankingEntry,
     RankingSnapshot,
 )
+from projects.needs import needs_text_split, skill_key
 
 
 def project_visible_to(user) -> QuerySet[Project]:
@@ -30,7 +35,9 @@ def project_list(
     *, user, status: str | None = None, author_id: int | None = None, theme: str | None = None
 ) -> QuerySet[Project]:
     qs = project_visible_to(user).prefetch_related(
-        Prefetch("authors", queryset=User.objects.order_by("last_name", "first_name")), "themes"
+        Prefetch("authors", queryset=User.objects.order_by("last_name", "first_name")),
+        "themes",
+        Prefetch("needs", queryset=ProjectNeed.objects.select_related("skill")),
     )
     if theme:
         qs = qs.filter(themes__slug=theme)
@@ -163,3 +170,23 @@ def project_list_authored(*, user) -> QuerySet[Project]:
     if user is None or not user.is_authenticated:
         return Project.objects.none()
     return Project.objects.filter(authors=user).order_by("-updated_at", "-id")
+
+
+def skills_by_name(names: Iterable[str]) -> tuple[dict[str, Skill], list[str]]:
+    """The skills these names designate (case- and accent-insensitive), keyed by the
+    name as given, and the names no skill matches (one query)."""
+    given = [" ".join(str(n).split()) for n in names if str(n).strip()]
+    keys = {skill_key(n) for n in given}
+    by_key = {s.slug: s for s in Skill.objects.filter(slug__in=keys)}
+    found = {n: by_key[skill_key(n)] for n in given if skill_key(n) in by_key}
+    return found, [n for n in given if skill_key(n) not in by_key]
+
+
+def needed_skills_text_split(text: str) -> tuple[list[Skill], str]:
+    """The old comma list: known skills become needs, the rest stays as the note."""
+    parts = [p for p in str(text or "").replace(";", ",").split(",") if p.strip()]
+    known = {
+        skill_key(s.slug): s for s in Skill.objects.filter(slug__in={skill_key(p) for p in parts})
+    }
+    skills, leftover = needs_text_split(text, known)
+    return skills, ", ".join(leftover)

@@ -152,7 +152,11 @@ def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.has_perm("projects.edit_project", project):
         # Only its authors and the coordinator edit a project: no form for anyone else.
         raise PermissionDenied
-    form = forms.ProjectForm(request.POST or None, initial=forms.ProjectForm.initial_for(project))
+    form = forms.ProjectForm(
+        request.POST or None,
+        initial=forms.ProjectForm.initial_for(project),
+        needs_rows=project.needs.count(),
+    )
     return form_action(
         request,
         form,

@@ -17,6 +17,7 @@ from marketplace.models.funds import (
 )
 from marketplace.models.ledger import (
     MEMBER_CREDIT_LIMIT_MINUTES,
+    ProjectTimeGiver,
     TimeAccount,
     TimeAccountKind,
     TimeTransfer,
@@ -28,6 +29,7 @@ from marketplace.models.listings import (
     Listing,
     ListingKind,
     ListingStatus,
+    NeedAlert,
 )
 
 __all__ = [
@@ -45,9 +47,11 @@ __all__ = [
     "Listing",
     "ListingKind",
     "ListingStatus",
+    "NeedAlert",
     "Payment",
     "PaymentKind",
     "PaymentMethod",
+    "ProjectTimeGiver",
     "ReceiptCounter",
     "StripeEvent",
     "TimeAccount",

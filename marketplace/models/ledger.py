@@ -153,3 +153,33 @@ class TimeTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.minutes} min {self.payer_id} → {self.payee_id}"
+
+
+class ProjectTimeGiver(models.Model):
+    """Minutes an account gave to a project's account, net of reversals: kept by the
+    ledger's ``_post`` under both accounts' locks, so a project page reads who gave
+    what without summing the transfers."""
+
+    account = models.ForeignKey(
+        TimeAccount,
+        on_delete=models.PROTECT,
+        related_name="givers",
+        verbose_name=_("project account"),
+    )
+    giver = models.ForeignKey(
+        TimeAccount, on_delete=models.PROTECT, related_name="gifts", verbose_name=_("giver")
+    )
+    minutes = models.IntegerField(_("minutes given"), default=0)
+
+    class Meta:
+        verbose_name = _("time given to a project")
+        verbose_name_plural = _("time given to projects")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "giver"], name="project_time_giver_once"),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=0), name="project_time_giver_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.giver_id} → {self.account_id}: {self.minutes} min"

@@ -59,6 +59,17 @@ class Listing(TimeStampedModel):
         related_name="listings",
         verbose_name=_("project"),
     )
+    # Set on the request the marketplace keeps for a project's need of this skill
+    # (services.project_needs): one per project and skill, opened and closed with the
+    # project's state and needs.
+    need_skill = models.ForeignKey(
+        "pioneers.Skill",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("project need's skill"),
+    )
     status = models.CharField(
         _("status"),
         max_length=8,
@@ -86,6 +97,15 @@ class Listing(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(remote=True) | ~Q(place=""), name="listing_place_or_remote"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "need_skill"],
+                condition=Q(need_skill__isnull=False),
+                name="listing_one_per_project_need",
+            ),
+            models.CheckConstraint(
+                condition=Q(need_skill__isnull=True) | Q(kind="request", project__isnull=False),
+                name="listing_need_is_a_project_request",
             ),
         ]
         indexes = [
@@ -198,3 +218,30 @@ class ExchangeMessage(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} on exchange {self.exchange_id}"
+
+
+class NeedAlert(models.Model):
+    """A pioneer was told by e-mail of a project need's request (once per request; the
+    alerts service sends at most one e-mail a week per person, several needs in it)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="need_alerts", verbose_name=_("listing")
+    )
+    sent_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("need alert")
+        verbose_name_plural = _("need alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "listing"], name="need_alert_once_per_listing")
+        ]
+        indexes = [models.Index(fields=["user", "-sent_at"], name="need_alert_user_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.listing_id}"

@@ -129,3 +129,25 @@ def exchange_list_needing_action(*, user) -> QuerySet[Exchange]:
         )
         .order_by("-updated_at", "-id")
     )
+
+
+def project_givers(*, project: Project) -> list:
+    """Who gave minutes to the project's account and how many, most first (one query:
+    the ledger keeps these counters, no transfer is summed)."""
+    from marketplace.models import ProjectTimeGiver
+
+    return list(
+        ProjectTimeGiver.objects.filter(account__project=project, minutes__gt=0)
+        .select_related("giver__owner_member__user", "giver__project")
+        .order_by("-minutes", "giver_id")
+    )
+
+
+def project_need_listings_open(*, project: Project) -> dict[int, Listing]:
+    """The project's open need requests, by skill id (one query)."""
+    return {
+        listing.need_skill_id: listing
+        for listing in Listing.objects.filter(
+            project=project, need_skill__isnull=False, status=ListingStatus.OPEN
+        )
+    }

@@ -16,6 +16,7 @@ from governance.models import Membership, MembershipStatus
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
     MEMBER_CREDIT_LIMIT_MINUTES,
+    ProjectTimeGiver,
     TimeAccount,
     TimeAccountKind,
     TimeTransfer,
@@ -134,6 +135,7 @@ def _post(
         )
     TimeAccount.objects.filter(pk=payer_id).update(balance_minutes=F("balance_minutes") - minutes)
     TimeAccount.objects.filter(pk=payee_id).update(balance_minutes=F("balance_minutes") + minutes)
+    _project_givers_count(source=source, target=target, minutes=minutes, reverses=reverses)
     extra = {"exchange_id": exchange_id} if exchange_id is not None else {}
     try:
         # A savepoint: a concurrent retry on other accounts that committed the same key
@@ -158,6 +160,24 @@ def _post(
             status_code=409,
         ) from exc
     return transfer
+
+
+def _project_givers_count(
+    *, source: TimeAccount, target: TimeAccount, minutes: int, reverses: TimeTransfer | None
+) -> None:
+    """Who gave a project's account how much (net of reversals): the caller holds both
+    accounts' locks, so the counter row is never raced."""
+    if reverses is not None:
+        if source.kind == TimeAccountKind.PROJECT:  # a gift to the project taken back
+            ProjectTimeGiver.objects.filter(account_id=source.pk, giver_id=target.pk).update(
+                minutes=F("minutes") - minutes
+            )
+        return
+    if target.kind == TimeAccountKind.PROJECT:
+        row, _created = ProjectTimeGiver.objects.get_or_create(
+            account_id=target.pk, giver_id=source.pk
+        )
+        ProjectTimeGiver.objects.filter(pk=row.pk).update(minutes=F("minutes") + minutes)
 
 
 @transaction.atomic

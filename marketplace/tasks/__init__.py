@@ -7,6 +7,7 @@ from marketplace.tasks.funds import (
     funds_check_periodic,
 )
 from marketplace.tasks.ledger import ledger_check_periodic
+from marketplace.tasks.needs import project_need_alerts
 
 __all__ = [
     "contribution_receipt_email",
@@ -14,4 +15,5 @@ __all__ = [
     "exchanges_auto_confirm",
     "funds_check_periodic",
     "ledger_check_periodic",
+    "project_need_alerts",
 ]

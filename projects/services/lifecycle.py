@@ -7,6 +7,7 @@ from backend.core.services import audit_record
 from projects.errors import ProjectError
 from projects.lifecycle import step_for
 from projects.models import Project, ProjectStatus, ProjectTransition
+from projects.needs import project_needs_changed
 from projects.notifications import notify_users
 from projects.roles import project_roles
 from projects.services._common import forbidden
@@ -52,6 +53,9 @@ def project_transition(
         target=project,
         data={"from": current, "to": to, "reason": reason},
     )
+    # A selected or running project's needs become requests in the place des marchés
+    # (and stop being requests once it leaves those states).
+    project_needs_changed(actor=actor, project=project)
     notify_users(
         users=list(project.authors.all()),
         template_prefix="projects/email/transition",

@@ -19,8 +19,10 @@ from projects.models import (
     Project,
     ProjectAttachment,
 )
+from projects.needs import project_needs_changed
 from projects.roles import is_active_member
 from projects.services._common import forbidden
+from projects.services.needs import NeedInput, _needs_check, _needs_write
 
 EDITABLE_FIELDS = (
     "title",
@@ -29,7 +31,7 @@ EDITABLE_FIELDS = (
     "estimated_cost_cents",
     "self_financing_cents",
     "self_financing_note",
-    "needed_skills",
+    "needs_note",
     "needed_minutes",
 )
 
@@ -84,8 +86,9 @@ def project_create(
     estimated_cost_cents: int = 0,
     self_financing_cents: int = 0,
     self_financing_note: str = "",
-    needed_skills: str = "",
+    needs_note: str = "",
     needed_minutes: int = 0,
+    needs: Iterable[NeedInput] = (),
     co_authors: Iterable[User] = (),
     themes: Iterable[Theme] = (),
 ) -> Project:
@@ -96,6 +99,7 @@ def project_create(
         raise ProjectError(_("A project needs a title."), code="title_required")
     _check_amounts(estimated_cost_cents, self_financing_cents)
     people = _check_co_authors(co_authors)
+    needs = _needs_check(needs)
     project = Project.objects.create(
         title=title.strip(),
         slug=_unique_slug(title),
@@ -104,14 +108,21 @@ def project_create(
         estimated_cost_cents=estimated_cost_cents,
         self_financing_cents=self_financing_cents,
         self_financing_note=self_financing_note,
-        needed_skills=needed_skills,
+        needs_note=needs_note.strip(),
         needed_minutes=needed_minutes,
         created_by=actor,
         territory_id=_commune_of([actor, *people]),
     )
     project.authors.add(actor, *people)
     project.themes.set(list(themes))
-    audit_record(actor=actor, action="project.create", target=project)
+    _needs_write(project=project, needs=needs)
+    audit_record(
+        actor=actor,
+        action="project.create",
+        target=project,
+        data={"needs": {row.skill.slug: row.minutes_wanted for row in needs}},
+    )
+    project_needs_changed(actor=actor, project=project)
     return project
 
 
@@ -122,6 +133,7 @@ def project_update(
     project: Project,
     co_authors: Iterable[User] | None = None,
     themes: Iterable[Theme] | None = None,
+    needs: Iterable[NeedInput] | None = None,
     **changes,
 ) -> Project:
     """Edit a proposal: its authors while it is a draft or returned, the coordinator always."""
@@ -144,6 +156,8 @@ def project_update(
         changes.get("estimated_cost_cents", project.estimated_cost_cents),
         changes.get("self_financing_cents", project.self_financing_cents),
     )
+    if needs is not None:
+        needs = _needs_check(needs)
     fields = [name for name, value in changes.items() if getattr(project, name) != value]
     for name in fields:
         setattr(project, name, changes[name])
@@ -161,8 +175,12 @@ def project_update(
         if wanted != set(project.themes.values_list("pk", flat=True)):
             project.themes.set(list(wanted))
             fields.append("themes")
+    if needs is not None and _needs_write(project=project, needs=needs):
+        fields.append("needs")
     if fields:
         audit_record(actor=actor, action="project.update", target=project, data={"fields": fields})
+    if "needs" in fields:
+        project_needs_changed(actor=actor, project=project)
     return project
 
 

@@ -391,7 +391,16 @@ def test_demo_data_seeds_listings_and_exchanges_once():
         Exchange.objects.count(),
         TimeTransfer.objects.count(),
     ) == counts
-    assert counts[:2] == (4, 4)
+    # The demo's member listings, and the requests of the selected or running projects'
+    # needs (one per project and skill).
+    assert (Listing.objects.filter(need_skill__isnull=True).count(), counts[1]) == (4, 4)
+    needs = Listing.objects.filter(need_skill__isnull=False)
+    assert needs.exists()
+    assert {
+        listing.project.status
+        for listing in needs.select_related("project")
+        if listing.status == "open"
+    } == {"selected", "in_progress"}
     assert set(Exchange.objects.values_list("status", flat=True)) == {
         "proposed",
         "accepted",

@@ -1,5 +1,6 @@
 import pytest
 
+from pioneers.models import Skill
 from projects.models import ConcernFlag, Project, ProjectTransition, RankingSnapshot
 from tests.factories import ProjectFactory, UserFactory
 
@@ -60,6 +61,7 @@ def test_the_list_runs_bounded_queries(api_client, member, count, django_assert_
 
 
 def test_a_member_proposes_a_draft_with_safe_markdown(api_client, member):
+    Skill.objects.create(name="Mécanique", slug="mecanique")
     api_client.force_authenticate(member)
     response = api_client.post(URL, proposal(), format="json")
     assert response.status_code == 201, response.json()
@@ -68,7 +70,9 @@ def test_a_member_proposes_a_draft_with_safe_markdown(api_client, member):
     assert body["authors"] == [{"id": member.pk, "name": member.display_name}]
     assert "<strong>atelier</strong>" in body["description_html"]
     assert "<script>" not in body["description_html"]
-    assert body["needed_skills"] == ["mécanique", "comptabilité"]
+    # The former list still works: a known skill becomes a need, the rest the note.
+    assert body["needed_skills"] == ["Mécanique"]
+    assert body["needs_note"] == "comptabilité"
     assert body["currency"] == "EUR"
 
 
