@@ -287,29 +287,27 @@ def test_the_api_override(api_client, coordinator, member, decided, three_projec
 def test_the_pages_show_the_outcome_and_the_reason(
     client, coordinator, decided, three_projects, language, heading, overridden
 ):
+    client.cookies["terreau_language"] = language
     client.force_login(coordinator)
-    client.cookies["django_language"] = language
     url = reverse("governance:vote_results", kwargs={"pk": decided.pk})
     eau = three_projects[2]
     # a short reason: 400, the form again with its message, nothing written
     refused = client.post(
         reverse("governance:vote_outcome_override", kwargs={"pk": decided.pk}),
         {"option": _options(decided)[eau.pk], "reason": "court"},
-        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert refused.status_code == 400
     assert Project.objects.get(pk=eau.pk).status == "not_selected"
     done = client.post(
         reverse("governance:vote_outcome_override", kwargs={"pk": decided.pk}),
         {"option": _options(decided)[eau.pk], "reason": REASON},
-        HTTP_ACCEPT_LANGUAGE=language,
     )
     assert done.status_code == 302
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    page = client.get(url).content.decode()
     assert heading in page
     assert REASON in page
     assert overridden in page
-    project_page = client.get(eau.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language)
+    project_page = client.get(eau.get_absolute_url())
     assert REASON in project_page.content.decode()
 
 
