@@ -3,6 +3,8 @@ the cooperative's cap answers 409 naming what runs; a start out of the published
 order needs a public reason, shown in the ranking page's queue."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -86,7 +88,8 @@ def test_a_start_out_of_order_keeps_its_reason_audited(coordinator, queue):
     transition = project_transition(
         actor=coordinator, project=velo, to="in_progress", reason=REASON
     )
-    assert transition.out_of_order and transition.reason == REASON
+    assert transition.out_of_order
+    assert transition.reason == REASON
     audit = AuditEvent.objects.filter(action="project.transition", target_id=str(velo.pk)).get()
     assert audit.data["out_of_order"] is True
     assert audit.data["first_in_ranking"] == jardin.pk
@@ -96,7 +99,8 @@ def test_a_start_out_of_order_keeps_its_reason_audited(coordinator, queue):
 @pytest.mark.django_db
 def test_the_first_of_the_ranking_starts_without_a_reason(coordinator, queue):
     transition = project_transition(actor=coordinator, project=queue[0], to="in_progress")
-    assert not transition.out_of_order and _status(queue[0]) == "in_progress"
+    assert not transition.out_of_order
+    assert _status(queue[0]) == "in_progress"
 
 
 @pytest.mark.django_db
@@ -142,26 +146,28 @@ def test_the_page_answers_409_naming_the_running_project(
     )
     assert response.status_code == 409
     page = response.content.decode()
-    assert words in page and "Jardin" in page
+    assert words in page
+    assert "Jardin" in page
     assert _status(velo) == "selected"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "running", "next_"),
-    [("fr", "En cours", "Ensuite"), ("en", "In progress", "Next")],
+    [("fr", "En cours", "Suivant"), ("en", "In progress", "Next")],
 )
 def test_the_ranking_page_shows_the_queue_with_the_reason(
     client, coordinator, queue, language, running, next_
 ):
     client.cookies["terreau_language"] = language
-    jardin, velo, eau = queue
+    _jardin, velo, _eau = queue
     project_transition(actor=coordinator, project=velo, to="in_progress", reason=REASON)
     page = client.get(reverse("projects:ranking"))
     html = page.content.decode()
     queue_html = html[html.index('id="queue"') : html.index('id="h-formula"')]
     assert running in queue_html, queue_html
     assert REASON in queue_html, queue_html
+    assert next_ in queue_html
     # running (Vélo), next (Jardin, first selected), then Eau
     assert queue_html.index("Vélo") < queue_html.index("Jardin") < queue_html.index("Eau")
     assert queue_html.count("→ +") >= 9  # each row with its score breakdown
@@ -176,9 +182,6 @@ def test_the_ranking_page_queries_are_bounded(client, coordinator, django_assert
         first = Project.objects.filter(status="selected").order_by("pk").first()
         if not Project.objects.filter(status="in_progress").exists():
             project_transition(actor=coordinator, project=first, to="in_progress")
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("projects:ranking")).status_code == 200
         return len(captured)
