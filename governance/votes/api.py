@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from backend.api.fields import EventDateTimeField
 from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
+from backend.core.permissions import HasRule
 from backend.core.throttles import BallotRateThrottle
 from governance.api import IsCoordinator
 from governance.errors import GovernanceError
@@ -260,7 +261,7 @@ class VoteOutcomeOverrideApi(APIView):
     """The coordinator chooses another project than the count did, with a public written
     reason (at least 20 characters): the projects' transitions are made again, audited."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasRule("governance.override_vote_outcome")]
 
     class InputSerializer(serializers.Serializer):
         project = serializers.IntegerField(help_text="the id of one of the vote's projects")
@@ -270,12 +271,6 @@ class VoteOutcomeOverrideApi(APIView):
 
     @extend_schema(request=InputSerializer, responses=VoteOutput)
     def post(self, request: Request, pk: int) -> Response:
-        if not request.user.has_perm("governance.override_vote_outcome"):
-            raise GovernanceError(
-                _("Only the coordinator can override a vote's result."),
-                code="forbidden",
-                status_code=403,
-            )
         vote = _vote_fresh(pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
