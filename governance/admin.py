@@ -25,6 +25,7 @@ class CooperativeSettingsAdmin(admin.ModelAdmin):
         "max_shares",
         "profile_freshness_months",
         "assembly_notice_days",
+        "max_projects_in_progress",
     ]
 
     def has_add_permission(self, request) -> bool:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from backend.accounts.models import COORDINATORS_GROUP, User
 from governance.assemblies.models import Assembly, AssemblyStatus
@@ -62,11 +63,29 @@ def rights() -> list[str]:
     ]
 
 
-def selection_rule() -> str:
-    return _(
-        "Pioneers propose projects; the coordinator ranks the proposals by impact with the "
-        "published formula; members vote on the projects put to the vote; the projects "
-        "are then carried out one by one, in order of impact."
+def selection_rule(max_in_progress: int = 1) -> str:
+    return " ".join(
+        [
+            _(
+                "Pioneers propose projects; the coordinator ranks the proposals by impact with "
+                "the published formula; members vote on the projects put to the vote."
+            ),
+            _(
+                "When the vote closes, its winner is selected and the other projects are not; "
+                "a tie the counting method cannot break is left to the coordinator, who may "
+                "also override the count, only with a public written reason."
+            ),
+            ngettext(
+                "The selected projects are carried out one by one, in order of impact: at most "
+                "%(n)d in progress at a time, the first of the published ranking next; starting "
+                "another one needs a public reason.",
+                "The selected projects are carried out in order of impact: at most %(n)d in "
+                "progress at a time, the first of the published ranking next; starting another "
+                "one needs a public reason.",
+                max_in_progress,
+            )
+            % {"n": max_in_progress},
+        ]
     )
 
 
@@ -111,7 +130,7 @@ def federation_overview(*, now=None) -> dict:
         "weights_valid": check.ok,
         "rights": rights(),
         "duties": [{"code": d.code, "label": str(d.label)} for d in duties_all()],
-        "selection_rule": selection_rule(),
+        "selection_rule": selection_rule(coop.max_projects_in_progress),
         "representative": None,
         "coordinators": coordinators,
         "assemblies": {

@@ -85,6 +85,13 @@ class CooperativeSettings(models.Model):
         default=False,
         help_text=_("Otherwise its weight is shared among the colleges that voted."),
     )
+    # Issue 15 §2: projects are carried out one by one, in order of impact.
+    max_projects_in_progress = models.PositiveSmallIntegerField(
+        _("maximum projects in progress at a time"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Starting one more project than this is refused."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

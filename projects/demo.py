@@ -88,7 +88,10 @@ def seed(*, stdout) -> None:
         return
     created = 0
     themes = list(Theme.objects.order_by("position", "slug"))
-    for slug, title, summary, status, cost, own, skills, hours, author, concerned in PROJECTS:
+    # The completed project first: it went through « in progress » before the running one
+    # started (one project in progress at a time, issue 15 §2).
+    ordered = sorted(PROJECTS, key=lambda row: row[3] != "completed")
+    for slug, title, summary, status, cost, own, skills, hours, author, concerned in ordered:
         if Project.objects.filter(slug=slug).exists():
             continue
         project = Project.objects.create(

@@ -42,6 +42,19 @@ TRANSITIONS: dict[tuple[str, str], Step] = {
     (S.IN_PROGRESS, S.ABANDONED): Step(_COORDINATOR, reason_required=True),
 }
 
+# The moves a vote's result makes (issue 15 §1), apart from the table above: the vote
+# decides, not a person's role. The close moves projects accepted for the vote; the
+# coordinator's override (with a public reason) may swap a selected project and one that
+# was not selected, as long as neither has started.
+VOTE_OUTCOME_MOVES: frozenset[tuple[str, str]] = frozenset(
+    {
+        (S.ACCEPTED_FOR_VOTE, S.SELECTED),
+        (S.ACCEPTED_FOR_VOTE, S.NOT_SELECTED),
+        (S.NOT_SELECTED, S.SELECTED),
+        (S.SELECTED, S.NOT_SELECTED),
+    }
+)
+
 # The authors may still edit the proposal in these states.
 EDITABLE_BY_AUTHORS = frozenset({S.DRAFT, S.RETURNED})
 # Drafts are private to their authors and the coordinator.

@@ -163,6 +163,8 @@ class ProjectTransition(models.Model):
         verbose_name=_("by"),
     )
     reason = models.TextField(_("reason"), blank=True)
+    # A start of a project that was not first of the published ranking (its reason public).
+    out_of_order = models.BooleanField(_("started out of the ranking's order"), default=False)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:

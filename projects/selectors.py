@@ -1,9 +1,12 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from backend.accounts.models import User
+from governance.models import CooperativeSettings
+from governance.votes.models import Vote, VoteOption
 from pioneers.models import Skill
 from projects.lifecycle import PRIVATE_STATES
 from projects.models import (
@@ -11,6 +14,7 @@ from projects.models import (
     ConcernFlag,
     Project,
     ProjectNeed,
+    ProjectStatus,
     ProjectTransition,
     RankingEntry,
     RankingSnapshot,
@@ -190,3 +194,76 @@ def needed_skills_text_split(text: str) -> tuple[list[Skill], str]:
     }
     skills, leftover = needs_text_split(text, known)
     return skills, ", ".join(leftover)
+
+
+def project_vote_decisions(*, project: Project) -> list:
+    """The closed votes that decided on this project (it was one of their options), with
+    the coordinator's public reason when they overrode the count: one query."""
+    return list(
+        Vote.objects.filter(
+            options__subject_kind=VoteOption.PROJECT,
+            options__subject_id=project.pk,
+            outcome_applied_at__isnull=False,
+        ).order_by("-closed_at", "-id")[:20]
+    )
+
+
+QUEUE_REST_SIZE = 50
+
+
+@dataclass
+class QueueRow:
+    project: Project
+    entry: RankingEntry | None  # its score breakdown (the latest ranking it appears in)
+    start_reason: str = ""  # a running project started out of the ranking's order
+
+
+@dataclass
+class RankingQueue:
+    running: list[QueueRow]
+    next: QueueRow | None
+    rest: list[QueueRow]
+    rest_more: bool
+
+
+def ranking_queue(*, snapshot: RankingSnapshot | None) -> RankingQueue:
+    """Projects one by one, in order of impact (issue 15 §2): those in progress (with the
+    public reason of a start out of order), the next selected one of the published ranking,
+    then the other selected ones in rank order. Four queries whatever the numbers."""
+    running = list(
+        Project.objects.filter(status=ProjectStatus.IN_PROGRESS).order_by("pk")[:QUEUE_REST_SIZE]
+    )
+    ids = [p.pk for p in running]
+    entries: dict[int, RankingEntry] = {}
+    for entry in RankingEntry.objects.filter(project_id__in=ids).order_by(
+        "-snapshot__published_at", "-snapshot_id"
+    ):
+        entries.setdefault(entry.project_id, entry)
+    reasons: dict[int, str] = {}
+    for transition in ProjectTransition.objects.filter(
+        project_id__in=ids, to_status=ProjectStatus.IN_PROGRESS
+    ).order_by("created_at", "id"):
+        reasons[transition.project_id] = transition.reason if transition.out_of_order else ""
+    rows = [QueueRow(p, entries.get(p.pk), reasons.get(p.pk, "")) for p in running]
+    selected = []
+    if snapshot is not None:
+        selected = list(
+            snapshot.entries.filter(project__status=ProjectStatus.SELECTED)
+            .select_related("project")
+            .order_by("rank", "id")[: QUEUE_REST_SIZE + 2]
+        )
+    queue = [QueueRow(e.project, e) for e in selected]
+    return RankingQueue(
+        running=rows,
+        next=queue[0] if queue else None,
+        rest=queue[1 : QUEUE_REST_SIZE + 1],
+        rest_more=len(queue) > QUEUE_REST_SIZE + 1,
+    )
+
+
+def max_projects_in_progress() -> int:
+    """The cooperative's cap on projects in progress (1 until the settings row exists)."""
+    value = CooperativeSettings.objects.filter(pk=1).values_list(
+        "max_projects_in_progress", flat=True
+    )
+    return value.first() or 1

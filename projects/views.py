@@ -84,6 +84,7 @@ def _detail_context(request: HttpRequest, project: Project) -> dict:
         and rules.has_perm("projects.flag_concern", request.user, project),
         "followed": project.status in FOLLOWED_STATES,
         "sections": page_panels("projects:detail:sections", request, project),
+        "vote_decisions": selectors.project_vote_decisions(project=project),
         "panels": page_panels("projects:detail", request, project),
         "followup_figures": followup_figures(project) if project.status in FOLLOWED_STATES else [],
         "update_form": forms.UpdateForm(),
@@ -437,5 +438,7 @@ def _ranking_context(request: HttpRequest, snapshot) -> dict:
         "entries": entries,
         "history": list(selectors.ranking_history_summaries()[:20]),
         "next_project": selectors.queue_next(snapshot=snapshot),
+        "queue": selectors.ranking_queue(snapshot=snapshot),
+        "max_in_progress": selectors.max_projects_in_progress(),
         "form": None,
     }

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from governance.votes.models import VoteOption
 from governance.votes.subjects import OptionProvider, Subject, option_provider_register
 from projects.models import Project, ProjectStatus
+from projects.services.lifecycle import project_vote_outcome_apply
 
 KIND = VoteOption.PROJECT
 
@@ -52,6 +53,7 @@ PROVIDER = OptionProvider(
         _("Project “%(title)s” has not been accepted for a vote.") % {"title": subject.title}
     ),
     duplicate_message=lambda: _("A project is listed twice."),
+    outcome_apply=project_vote_outcome_apply,
 )
 
 

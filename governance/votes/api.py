@@ -12,12 +12,13 @@ from rest_framework.views import APIView
 from backend.api.fields import EventDateTimeField
 from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
+from backend.core.permissions import HasRule
 from backend.core.throttles import BallotRateThrottle
 from governance.api import IsCoordinator
 from governance.errors import GovernanceError
 from governance.models import College
 from governance.votes import results, selectors, services
-from governance.votes.models import Vote, VoteMethod, VoteStatus
+from governance.votes.models import Vote, VoteMethod, VoteOption, VoteStatus
 
 
 class CanSeeVotes(BasePermission):
@@ -63,6 +64,27 @@ class ElectorateSerializer(serializers.Serializer):
     pioneers_only = serializers.BooleanField(required=False, default=False)
 
 
+class OutcomeOutput(serializers.Serializer):
+    """What the close decided (issue 15 §1). Always present: every field null before the
+    close and for a vote whose options are not projects; ``project`` null on a tie (then
+    ``tie`` is true) or when a free-label option won."""
+
+    project = serializers.IntegerField(allow_null=True)
+    applied_at = serializers.DateTimeField(allow_null=True)
+    override_reason = serializers.CharField(allow_null=True)
+    tie = serializers.BooleanField()
+
+
+def outcome_data(vote: Vote) -> dict:
+    is_project = vote.outcome_subject_kind == VoteOption.PROJECT
+    return {
+        "project": vote.outcome_subject_id if is_project else None,
+        "applied_at": vote.outcome_applied_at,
+        "override_reason": vote.outcome_override_reason or None,
+        "tie": vote.outcome_tie,
+    }
+
+
 class VoteOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -79,6 +101,11 @@ class VoteOutput(serializers.Serializer):
     options = OptionOutput(many=True, source="options.all")
     can_vote = serializers.BooleanField(source="in_electorate")
     has_voted = serializers.BooleanField()
+    outcome = serializers.SerializerMethodField()
+
+    @extend_schema_field(OutcomeOutput)
+    def get_outcome(self, obj: Vote) -> dict:
+        return OutcomeOutput(outcome_data(obj)).data
 
     @extend_schema_field(ElectorateSerializer)
     def get_electorate(self, obj: Vote) -> dict:
@@ -228,6 +255,32 @@ class VoteCloseApi(APIView):
         vote = _vote_fresh(pk)
         services.vote_close(actor=request.user, vote=vote)
         return Response(results.results_data(selectors.vote_get(vote_id=pk)))
+
+
+class VoteOutcomeOverrideApi(APIView):
+    """The coordinator chooses another project than the count did, with a public written
+    reason (at least 20 characters): the projects' transitions are made again, audited."""
+
+    permission_classes = [HasRule("governance.override_vote_outcome")]
+
+    class InputSerializer(serializers.Serializer):
+        project = serializers.IntegerField(help_text="the id of one of the vote's projects")
+        reason = serializers.CharField(
+            allow_blank=True, max_length=2000, help_text="public, at least 20 characters"
+        )
+
+    @extend_schema(request=InputSerializer, responses=VoteOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        vote = _vote_fresh(pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.vote_outcome_override(
+            actor=request.user,
+            vote=vote,
+            subject_id=data.validated_data["project"],
+            reason=data.validated_data["reason"],
+        )
+        return Response(_vote_data(request, selectors.vote_get(vote_id=pk)))
 
 
 class VoteResultsApi(APIView):

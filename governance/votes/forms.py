@@ -111,3 +111,19 @@ class VoteCreateForm(forms.Form):
 
 class ReceiptCheckForm(forms.Form):
     receipt = forms.CharField(label=_("Receipt code"), max_length=100)
+
+
+class VoteOutcomeOverrideForm(forms.Form):
+    """The coordinator chooses another project than the count did (issue 15 §1)."""
+
+    option = forms.TypedChoiceField(label=_("Project to select"), coerce=int, choices=())
+    reason = forms.CharField(
+        label=_("Public reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the results page and on the project's page. At least 20 characters."),
+    )
+
+    def __init__(self, *args, options=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = [(o.pk, o.label) for o in options if o.subject_id]

@@ -85,6 +85,29 @@ class Vote(TimeStampedModel):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # What the close decided in the app owning the options' subjects (issue 15: the
+    # selected project), by kind and id like the options: no foreign key to that app.
+    # ``outcome_applied_at`` set and ``outcome_subject_id`` empty: a tie the method could
+    # not break (``outcome_tie``), or a free-label option won.
+    outcome_subject_kind = models.CharField(
+        _("outcome subject kind"), max_length=30, null=True, blank=True
+    )
+    outcome_subject_id = models.PositiveBigIntegerField(
+        _("outcome subject id"), null=True, blank=True
+    )
+    outcome_tie = models.BooleanField(_("tie"), default=False)
+    outcome_applied_at = models.DateTimeField(_("outcome applied at"), null=True, blank=True)
+    # The coordinator's override: a public written reason, who and when.
+    outcome_override_reason = models.TextField(_("reason for overriding the result"), blank=True)
+    outcome_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("result overridden by"),
+    )
+    outcome_overridden_at = models.DateTimeField(_("result overridden at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vote")

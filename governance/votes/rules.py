@@ -19,3 +19,5 @@ def is_member(user) -> bool:
 rules.add_perm("governance.see_votes", rules.is_authenticated & (is_coordinator | is_member))
 rules.add_perm("governance.cast_ballot", rules.is_authenticated & in_electorate)
 rules.add_perm("governance.manage_votes", is_coordinator)
+# Issue 15 §1: choosing another project than the count did, with a public reason.
+rules.add_perm("governance.override_vote_outcome", is_coordinator)

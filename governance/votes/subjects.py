@@ -7,8 +7,8 @@ so a vote option never holds a foreign key to them. It keeps a generic reference
 (``projects/vote_options.py``). Governance only ever calls the provider.
 
 ``outcome_apply`` is the hook for a vote whose close decides something in the owning app
-(issue 15: the winning project is selected); no provider fills it yet and the close does
-not call it yet.
+(issue 15: the winning project is selected): ``vote_close`` calls it in the count's
+transaction, the coordinator's override again (``services/outcome.py``).
 """
 
 from collections import defaultdict
@@ -49,7 +49,10 @@ class OptionProvider:
     unknown_message: Callable[[int], str]
     ineligible_message: Callable[[Subject], str]
     duplicate_message: Callable[[], str]
-    # Issue 15: called with (vote, ranking of options) once a vote is counted. Not wired yet.
+    # Issue 15: called as ``outcome_apply(vote=, actor=, winner=, tied=, others=, reason=)``
+    # once a vote is counted (actor None: the scheduler) and on the coordinator's override
+    # (with its public reason): ``winner`` is the ref to choose (None on a tie), ``tied`` the
+    # refs left as they are, ``others`` those not chosen. It writes in the caller's transaction.
     outcome_apply: Callable[..., Any] | None = None
 
 

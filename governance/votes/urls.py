@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/bulletin/", views.vote_ballot, name="vote_ballot"),
     path("<int:pk>/recu/", views.vote_receipt, name="vote_receipt"),
     path("<int:pk>/resultats/", views.vote_results, name="vote_results"),
+    path("<int:pk>/issue/", views.vote_outcome_override, name="vote_outcome_override"),
     path("<int:pk>/bulletins.csv", views.vote_ballots_csv, name="vote_ballots_csv"),
     path("<int:pk>/calendrier/", views.vote_schedule, name="vote_schedule"),
     path("<int:pk>/ouvrir/", views.vote_open, name="vote_open"),

@@ -278,6 +278,10 @@ def vote_results(request: HttpRequest, pk: int) -> HttpResponse:
     vote = _vote_fresh(pk)
     if (response := _closed_or_redirect(request, vote)) is not None:
         return response
+    return render(request, "governance/votes/results.html", _results_context(request, vote))
+
+
+def _results_context(request: HttpRequest, vote: Vote) -> dict:
     options = list(vote.options.all())
     public_ballots = []
     if not vote.secret:
@@ -286,20 +290,50 @@ def vote_results(request: HttpRequest, pk: int) -> HttpResponse:
             public_ballots.append(
                 {"ballot": ballot, "cells": results.ballot_cells(vote, entries, options)}
             )
-    return render(
+    can_override = vote.outcome_applied_at is not None and rules.has_perm(
+        "governance.override_vote_outcome", request.user
+    )
+    return {
+        "vote": vote,
+        "outcome_option": next(
+            (
+                o
+                for o in options
+                if o.subject_id is not None
+                and o.subject_kind == vote.outcome_subject_kind
+                and o.subject_id == vote.outcome_subject_id
+            ),
+            None,
+        ),
+        "override_form": forms.VoteOutcomeOverrideForm(options=options) if can_override else None,
+        "options": options,
+        "page": results.results_page(vote),
+        "participation": results.participation(vote),
+        "participation_percent": results.percent(vote.result.participation_rate),
+        "chart_width": results.CHART_WIDTH,
+        "chart_middle": results.CHART_WIDTH // 2,
+        "bar_height": results.BAR_HEIGHT,
+        "public_ballots": public_ballots,
+    }
+
+
+@coordinator_required
+@require_POST
+def vote_outcome_override(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator chooses another project than the count did, with a public reason."""
+    vote = _vote_fresh(pk)
+    return form_action(
         request,
-        "governance/votes/results.html",
-        {
-            "vote": vote,
-            "options": options,
-            "page": results.results_page(vote),
-            "participation": results.participation(vote),
-            "participation_percent": results.percent(vote.result.participation_rate),
-            "chart_width": results.CHART_WIDTH,
-            "chart_middle": results.CHART_WIDTH // 2,
-            "bar_height": results.BAR_HEIGHT,
-            "public_ballots": public_ballots,
-        },
+        forms.VoteOutcomeOverrideForm(request.POST, options=list(vote.options.all())),
+        lambda data: services.vote_outcome_override(
+            actor=request.user, vote=vote, option_id=data["option"], reason=data["reason"]
+        ),
+        template="governance/votes/results.html",
+        context=lambda: _results_context(request, selectors.vote_get(vote_id=pk)),
+        success_url=reverse("governance:vote_results", kwargs={"pk": pk}),
+        success_message=_("The result is overridden; the reason is published."),
+        invalid_message=_("Check the form: it has errors."),
+        form_name="override_form",
     )
 
 

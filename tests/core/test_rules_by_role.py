@@ -80,6 +80,7 @@ TABLE = [
     ("governance.see_member_details", "membership", (N, N, Y, N, N, Y, Y)),
     ("governance.manage_assemblies", "none", (N, N, N, N, N, Y, Y)),
     ("governance.answer_threads", "none", (N, N, N, N, N, Y, Y)),
+    ("governance.override_vote_outcome", "none", (N, N, N, N, N, Y, Y)),
     ("commons.appoint_committee", "none", (N, N, N, N, N, Y, Y)),
     ("commons.correct_resource", "none", (N, N, N, N, N, Y, Y)),
     ("commons.decide_resource", "none", (N, N, N, N, N, Y, Y)),

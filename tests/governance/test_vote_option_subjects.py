@@ -41,8 +41,8 @@ def test_the_projects_app_registers_the_project_provider():
     assert not found[draft.pk].eligible
     assert found[accepted.pk].url == accepted.get_absolute_url()
     assert [s.ref for s in provider.candidates()] == [accepted.pk]
-    # The hook for issue 15 exists; nothing fills it yet.
-    assert provider.outcome_apply is None
+    # Issue 15: the projects app fills the outcome hook (tests/projects/test_vote_outcome.py).
+    assert provider.outcome_apply is not None
 
 
 @pytest.mark.django_db

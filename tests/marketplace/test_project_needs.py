@@ -97,6 +97,42 @@ def test_a_project_not_selected_never_lists_its_needs(coordinator, voted_project
     assert _requests(voted_project) == {}
 
 
+def test_a_vote_that_selects_the_project_opens_its_requests_and_the_loser_lists_none(
+    coordinator, member, voted_project, colleges
+):
+    # given: a vote between the project and another, the project graded best
+    from governance.votes import services as vote_services
+
+    other = ProjectFactory(status="accepted_for_vote", title="Autre")
+    ProjectNeed.objects.create(
+        project=other, skill=voted_project.needs.first().skill, minutes_wanted=60
+    )
+    now = timezone.now()
+    vote = vote_services.vote_create(
+        actor=coordinator,
+        title="Choix du projet commun",
+        method="majority_judgment",
+        options=[vote_services.OptionInput.project(p.pk) for p in (voted_project, other)],
+        opens_at=now,
+        closes_at=now + datetime.timedelta(days=1),
+    )
+    options = {o.subject_id: o.pk for o in vote.options.all()}
+    for i in range(3):
+        voter = UserFactory(email=f"votant-besoins{i}@example.org")
+        MembershipFactory(user=voter, college=colleges["beneficiaires"])
+        vote_services.vote_cast(
+            user=voter,
+            vote=vote,
+            grades={str(options[voted_project.pk]): 5, str(options[other.pk]): 0},
+        )
+    # when: the close applies the outcome
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        vote_services.vote_close(actor=coordinator, vote=vote)
+    # then: the winner's needs are requests, the loser's are not
+    assert _requests(voted_project) == {"menuiserie": "open", "comptabilite": "open"}
+    assert _requests(other) == {}
+
+
 def test_changing_needs_updates_the_requests_without_duplicates(coordinator, voted_project, skills):
     _move(coordinator, voted_project, "selected")
     project_services.project_update(

@@ -156,7 +156,8 @@ def test_the_coordinator_publishes_from_the_ranking_page_and_the_queue_shows_the
     html = coordinator_client.get(reverse("projects:ranking")).content.decode()
     assert RankingSnapshot.objects.count() == 1
     assert "Printemps" in html
-    assert first.get_absolute_url() in html.split('id="h-next"')[1].split("</section>")[0]
+    # the queue (issue 15 §2): the next one is the best-ranked selected project
+    assert first.get_absolute_url() in html.split('class="queue-next"')[1].split("</tr>")[0]
 
 
 def test_a_member_cannot_publish_from_the_page(member_client):

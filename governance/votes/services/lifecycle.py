@@ -32,6 +32,7 @@ from governance.votes.models import (
     VoteStatus,
 )
 from governance.votes.selectors import vote_electorate, votes_due
+from governance.votes.services.outcome import vote_outcome_apply
 from governance.votes.subjects import Subject, option_provider
 
 MAX_OPTIONS = 50
@@ -354,6 +355,8 @@ def vote_close(*, actor: User | None, vote: Vote) -> Vote:
         target=vote,
         data={"ballots": result.ballot_count, "electorate": electorate, "scheduled": actor is None},
     )
+    # The result decides (issue 15 §1): in this transaction, under the vote's lock.
+    vote_outcome_apply(actor=actor, vote=vote, winners=result.winners(), now=now)
     return vote
 
 
