@@ -52,6 +52,7 @@ class ElectionListApi(APIView):
     """The elections of the representative of the community, newest first (public)."""
 
     permission_classes = [AllowAny]
+    pagination_class = PageNumberPagination
 
     @extend_schema(responses=ElectionOutput(many=True))
     def get(self, request: Request) -> Response:
@@ -63,6 +64,8 @@ class ElectionListApi(APIView):
 class CandidacyListCreateApi(APIView):
     """The candidates standing (``?election=`` to filter); POST: stand with a statement
     (an active member of the election's college, while candidacies are open)."""
+
+    pagination_class = PageNumberPagination
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]

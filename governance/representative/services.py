@@ -1,6 +1,5 @@
 """Every write of the representative election: elections, candidacies, the mandate."""
 
-import calendar
 import datetime
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from governance.errors import GovernanceError
 from governance.models import College, Membership, MembershipStatus
+from governance.representative.dates import add_months
 from governance.representative.models import (
     Candidacy,
     ElectionOutcome,
@@ -33,15 +33,6 @@ MANDATE_MONTHS_MAX = 72
 
 def _field_error(field: str, message: str, code: str, status_code: int = 400) -> GovernanceError:
     return GovernanceError(message, code=code, status_code=status_code, errors={field: [message]})
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (the 31st becomes the month's last day)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return day.replace(
-        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
-    )
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from backend.core.models import OutboxEmail
 from governance.duties import duty_states
 from governance.errors import GovernanceError
 from governance.representative import services
+from governance.representative.dates import add_months
 from governance.representative.models import Candidacy, ElectionOutcome, Mandate
 from governance.selectors import member_get_with_duties
 from governance.votes.services import vote_cast, vote_close
@@ -154,7 +155,7 @@ def test_the_close_gives_the_winner_a_mandate_in_the_same_transaction(
     assert mandate.candidacy == a
     today = timezone.localdate()
     assert mandate.starts_on == today
-    assert mandate.ends_on == services.add_months(today, 24)
+    assert mandate.ends_on == add_months(today, 24)
     election.refresh_from_db()
     assert election.outcome == ElectionOutcome.ELECTED
     vote_close(actor=coordinator, vote=vote)  # closing twice gives nothing more
@@ -285,7 +286,7 @@ def test_the_mandate_shows_on_the_colleges_and_federation_pages_and_api(
     data = api_client.get("/api/v1/federation/").json()["representative"]
     assert data["name"] == name
     assert data["member"] == pioneers[1].pk
-    assert data["ends_on"] == services.add_months(timezone.localdate(), 24).isoformat()
+    assert data["ends_on"] == add_months(timezone.localdate(), 24).isoformat()
 
 
 def test_the_representative_page_lists_in_bounded_queries(
