@@ -48,7 +48,12 @@ def test_a_pioneer_stands_and_the_coordinator_puts_it_to_the_vote(
     # When she stands with too short a statement, then with a real one
     pioneer.get_by_label(t("Your statement")).fill("Votez pour moi.")
     pioneer.get_by_role("button", name=t("Stand"), exact=True).click()
-    expect(pioneer.get_by_role("alert").first).to_contain_text("50")
+    too_short = t(
+        "Your statement is too short: write at least %(min)d characters (you wrote %(count)d).",
+        min=50,
+        count=15,
+    )
+    expect(pioneer.get_by_text(too_short).first).to_be_visible()
     assert not Candidacy.objects.filter(membership__user=user).exists()
     pioneer.get_by_label(t("Your statement")).fill(STATEMENT + " Inès")
     pioneer.get_by_role("button", name=t("Stand"), exact=True).click()
