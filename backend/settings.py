@@ -42,6 +42,8 @@ ENV_SCHEME = {
     "TERREAU_LOG_LEVEL": (str, "INFO"),
     "TERREAU_EXCHANGE_AUTO_CONFIRM_DAYS": (int, 7),
     "TERREAU_COMMITTEE_MAX_SEATS": (int, 30),
+    "TERREAU_REPRESENTATIVE_COLLEGE": (str, ""),
+    "TERREAU_REPRESENTATIVE_MANDATE_MONTHS": (int, 24),
     "TERREAU_COMMITTEE_SESSION_MONTHS": (int, 3),
     "TERREAU_DIRECTORY_REPORTS_TO_HIDE": (int, 3),
     "TERREAU_MAP_TILES_URL": (str, "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"),
@@ -370,6 +372,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # An exchange marked done is confirmed (and paid) after this many days without dispute.
 MARKETPLACE_EXCHANGE_AUTO_CONFIRM_DAYS = env("TERREAU_EXCHANGE_AUTO_CONFIRM_DAYS")
+# The representative of the community: the college that elects them (a slug; empty: the
+# pioneers' college) and the default length of a mandate.
+REPRESENTATIVE_COLLEGE = env("TERREAU_REPRESENTATIVE_COLLEGE")
+REPRESENTATIVE_MANDATE_MONTHS = env("TERREAU_REPRESENTATIVE_MANDATE_MONTHS")
 # The commons: seats on the editorial committee, the rhythm of its sessions, the number
 # of reviews a decision needs, and the reports that hide a directory entry at once.
 COMMONS_COMMITTEE_MAX_SEATS = env("TERREAU_COMMITTEE_MAX_SEATS")

@@ -149,5 +149,6 @@ class ShareRefundAdmin(admin.ModelAdmin):
         return False
 
 
+from governance.representative import admin as _representative_admin  # noqa: E402,F401
 from governance.threads import admin as _threads_admin  # noqa: E402,F401
 from governance.votes import admin as _votes_admin  # noqa: E402,F401

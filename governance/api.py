@@ -122,11 +122,19 @@ class CollegeDetailApi(APIView):
 # ---------------------------------------------------------------- members
 
 
+class DutyPartOutput(serializers.Serializer):
+    """A part of a duty left to do (duty 3: the assembly or the representative election)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
 class DutyOutput(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     state = serializers.ChoiceField(choices=["met", "unmet", "not_applicable"])
     next_step = serializers.CharField(allow_blank=True)
+    missing = DutyPartOutput(many=True)
 
 
 def _duties(membership) -> list[dict]:
@@ -136,6 +144,7 @@ def _duties(membership) -> list[dict]:
             "label": str(s.duty.label),
             "state": s.state,
             "next_step": str(s.duty.next_step) if s.state == "unmet" else "",
+            "missing": [{"code": p.code, "message": str(p.missing)} for p in s.missing],
         }
         for s in duty_states(membership)
     ]

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("federation/", api.FederationApi.as_view(), name="federation"),
     path("", include("governance.threads.api_urls")),
+    path("", include("governance.representative.api_urls")),
     path("", include("governance.assemblies.api_urls")),
     path("", include("governance.votes.api_urls")),
 ]

@@ -20,6 +20,10 @@ class GovernanceConfig(AppConfig):
 
         votes_digest.register()
 
+        from governance.representative import options as representative_options
+
+        representative_options.register()
+
         from governance.threads import digest as threads_digest
 
         threads_digest.register()

@@ -8,7 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -19,16 +29,33 @@ Annotator = Callable[[CooperativeSettings], object]  # returns a boolean express
 
 
 @dataclass(frozen=True)
+class DutyPart:
+    """One half of a duty made of several (duty 3: the assembly and the representative
+    election). ``missing`` tells the member what is left when this part is unmet."""
+
+    code: str
+    missing: str | Promise
+    expression: Annotator
+    url_name: str = ""
+
+
+@dataclass(frozen=True)
 class Duty:
     code: str
     label: str | Promise
     next_step: str | Promise
     expression: Annotator
     url_name: str = ""
+    # A duty of several parts is met when every applicable part is; not applicable when
+    # none is. ``expression`` is then unused.
+    parts: tuple[DutyPart, ...] = ()
 
     @property
     def field(self) -> str:
         return f"duty_{self.code}"
+
+    def part_field(self, part: DutyPart) -> str:
+        return f"duty_{self.code}__{part.code}"
 
 
 _REGISTRY: dict[str, Duty] = {}
@@ -121,15 +148,39 @@ duty_register(
 def annotate_duties(qs: QuerySet, *, coop: CooperativeSettings | None = None) -> QuerySet:
     """Annotate memberships with one boolean (or NULL: not applicable) per duty."""
     coop = coop or CooperativeSettings.load()
-    annotations = {}
+    parts, annotations = {}, {}
     for duty in duties_all():
-        expression = duty.expression(coop)
-        if isinstance(expression, Q):
-            from django.db.models import ExpressionWrapper
-
-            expression = ExpressionWrapper(expression, output_field=BooleanField())
-        annotations[duty.field] = expression
+        if duty.parts:
+            for part in duty.parts:
+                parts[duty.part_field(part)] = _boolean(part.expression(coop))
+            annotations[duty.field] = _all_parts(duty)
+        else:
+            annotations[duty.field] = _boolean(duty.expression(coop))
+    if parts:
+        qs = qs.annotate(**parts)
     return qs.annotate(**annotations)
+
+
+def _boolean(expression: object) -> object:
+    if isinstance(expression, Q):
+        return ExpressionWrapper(expression, output_field=BooleanField())
+    return expression
+
+
+def _all_parts(duty: Duty) -> object:
+    """Met when no applicable part is unmet; NULL (not applicable) when no part applies."""
+    fields = [duty.part_field(part) for part in duty.parts]
+    none_applies = Q()
+    one_unmet = Q()
+    for field in fields:
+        none_applies &= Q(**{f"{field}__isnull": True})
+        one_unmet |= Q(**{field: False})
+    return Case(
+        When(none_applies, then=Value(None)),
+        When(one_unmet, then=Value(False)),
+        default=Value(True),
+        output_field=BooleanField(),
+    )
 
 
 def in_good_standing_q() -> Q:
@@ -144,6 +195,8 @@ def in_good_standing_q() -> Q:
 class DutyStatus:
     duty: Duty
     state: DutyState
+    # The parts left to do of a duty in several parts (what the dashboard names).
+    missing: tuple[DutyPart, ...] = ()
 
 
 def duty_states(membership) -> list[DutyStatus]:
@@ -152,7 +205,12 @@ def duty_states(membership) -> list[DutyStatus]:
     for duty in duties_all():
         value = getattr(membership, duty.field)
         state: DutyState = "not_applicable" if value is None else ("met" if value else "unmet")
-        states.append(DutyStatus(duty=duty, state=state))
+        missing = tuple(
+            part
+            for part in duty.parts
+            if (met := getattr(membership, duty.part_field(part))) is not None and not met
+        )
+        states.append(DutyStatus(duty=duty, state=state, missing=missing))
     return states
 
 

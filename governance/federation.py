@@ -6,7 +6,8 @@ projects' ranking formula, the funds) comes through ``federation_section_registe
 governance imports nothing from them: each app registers a section from its
 AppConfig.ready, with a function returning JSON-ready data in a fixed number of queries.
 
-Sections not built yet (the representative of the community, §5) answer an empty state.
+The representative of the community is the live mandate (``governance/representative``),
+or null while none runs.
 """
 
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from backend.accounts.models import COORDINATORS_GROUP, User
 from governance.assemblies.models import Assembly, AssemblyStatus
 from governance.duties import duties_all
 from governance.models import CooperativeSettings
+from governance.representative.selectors import mandate_current, mandate_data
 from governance.selectors import college_list, college_weights_check
 from governance.threads.selectors import MEDIAN_WINDOW_DAYS, median_first_answer_minutes
 
@@ -131,7 +133,7 @@ def federation_overview(*, now=None) -> dict:
         "rights": rights(),
         "duties": [{"code": d.code, "label": str(d.label)} for d in duties_all()],
         "selection_rule": selection_rule(coop.max_projects_in_progress),
-        "representative": None,
+        "representative": mandate_data(mandate_current()),
         "coordinators": coordinators,
         "assemblies": {
             "held_last_12_months": len(held),

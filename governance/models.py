@@ -429,5 +429,10 @@ from governance.assemblies.models import (  # noqa: E402, F401
     Resolution,
     ResolutionVote,
 )
+from governance.representative.models import (  # noqa: E402, F401
+    Candidacy,
+    Mandate,
+    RepresentativeElection,
+)
 from governance.threads.models import CoordinatorThread, ThreadMessage  # noqa: E402, F401
 from governance.votes.models import *  # noqa: E402,F403

@@ -30,6 +30,33 @@ rules.add_perm("governance.manage_assemblies", is_coordinator)
 # The jardinier's door: coordinators read every thread and answer it.
 rules.add_perm("governance.answer_threads", is_coordinator)
 rules.add_perm("governance.manage_colleges", is_coordinator)
+
+
+@rules.predicate
+def is_in_electing_college(user, election=None) -> bool:
+    """An active member of the election's college (or, with no election, of the college
+    that elects the representative)."""
+    from governance.models import Membership, MembershipStatus
+    from governance.representative.selectors import electing_college
+
+    college_id = election.college_id if election is not None else None
+    if college_id is None:
+        college = electing_college()
+        college_id = college.pk if college else None
+    return (
+        college_id is not None
+        and Membership.objects.filter(
+            user_id=user.pk, status=MembershipStatus.MEMBER, college_id=college_id
+        ).exists()
+    )
+
+
+# The representative of the community: the coordinator organises the elections; the
+# members of the electing college stand (and vote, through the vote's electorate).
+rules.add_perm("governance.manage_representative_elections", is_coordinator)
+rules.add_perm(
+    "governance.stand_for_representative", rules.is_authenticated & is_in_electing_college
+)
 rules.add_perm(
     "governance.view_member_duties", rules.is_authenticated & (is_coordinator | is_own_membership)
 )

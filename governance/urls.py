@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from governance import views
 from governance.assemblies import views as assemblies
+from governance.representative import views as representative
 from governance.threads import views as threads
 
 app_name = "governance"
@@ -18,6 +19,24 @@ urlpatterns = [
     path("jardinier/<int:pk>/", threads.thread_detail, name="thread_detail"),
     path("jardinier/<int:pk>/fermer/", threads.thread_close, name="thread_close"),
     path("jardinier/pieces/<int:pk>/", threads.thread_attachment, name="thread_attachment"),
+    path("representant/", representative.election_list, name="representative"),
+    path("representant/nouvelle/", representative.election_create, name="representative_create"),
+    path("representant/<int:pk>/", representative.election_detail, name="representative_detail"),
+    path(
+        "representant/<int:pk>/candidature/",
+        representative.candidacy_stand,
+        name="representative_stand",
+    ),
+    path(
+        "representant/<int:pk>/scrutin/",
+        representative.election_put_to_vote,
+        name="representative_put_to_vote",
+    ),
+    path(
+        "representant/candidatures/<int:pk>/retirer/",
+        representative.candidacy_withdraw,
+        name="representative_withdraw",
+    ),
     path("gestion/", views.member_list, name="members"),
     path("gestion/nouveau/", views.member_create, name="member_create"),
     path("gestion/registre/", views.capital_register, name="register"),

@@ -24,6 +24,7 @@ from governance.models import (
     SharePayment,
     ShareSubscription,
 )
+from governance.representative.selectors import electing_college, mandate_current
 from governance.shares_checkout import card_checkout_start, card_payment_enabled
 
 
@@ -80,6 +81,8 @@ def colleges(request: HttpRequest) -> HttpResponse:
         {
             "colleges": selectors.college_list().order_by("position", "name"),
             "check": selectors.college_weights_check(),
+            "mandate": mandate_current(),
+            "electing_college": electing_college(),
         },
     )
 

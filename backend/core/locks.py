@@ -27,6 +27,8 @@ from django.db import connections, models, router, transaction
 # - pioneers.Application before governance.Membership: deciding an application locks
 #   it, then admits the person through governance (membership_apply/admit); Pioneer
 #   rows come with the applications (erasure, profile changes lock them alone).
+# - governance.RepresentativeElection → Vote: putting an election to the vote locks the
+#   election (no candidacy slips in meanwhile), then creates (and may open) its vote.
 # - governance.Vote → Ballot: a ballot holds its vote FOR SHARE (the close's FOR UPDATE
 #   waits for ballots being cast), then the ballot it replaces. Before the assemblies:
 #   no request locks both, and the bench's seeder (one transaction, bench/scale.py)
@@ -51,6 +53,7 @@ LOCK_ORDER: tuple[str, ...] = (
     "accounts.User",
     "pioneers.Application",
     "pioneers.Pioneer",
+    "governance.RepresentativeElection",
     "governance.Vote",
     "governance.Ballot",
     "governance.Assembly",

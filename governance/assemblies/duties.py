@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.assemblies.models import Attendance, Proxy
 from governance.assemblies.selectors import last_closed_assembly
-from governance.duties import Duty, duty_register
+from governance.duties import Duty, DutyPart, duty_register
 
 
 def _took_part_in_last_assembly(_coop) -> object:
@@ -33,6 +33,8 @@ def _took_part_in_last_assembly(_coop) -> object:
 
 
 def register() -> None:
+    from governance.representative.duties import took_part_in_last_election
+
     duty_register(
         Duty(
             code="assembly",
@@ -40,5 +42,26 @@ def register() -> None:
             next_step=_("Attend the next general assembly, or give your proxy to another member."),
             expression=_took_part_in_last_assembly,
             url_name="governance:assembly_list",
+            # Duty 3 has two halves: the last general assembly, and the last election of
+            # the representative of the community (for the members of its college).
+            parts=(
+                DutyPart(
+                    code="general_assembly",
+                    missing=_(
+                        "You did not take part in the last general assembly (nor gave a proxy)."
+                    ),
+                    expression=_took_part_in_last_assembly,
+                    url_name="governance:assembly_list",
+                ),
+                DutyPart(
+                    code="representative",
+                    missing=_(
+                        "You did not vote in the last election of the representative of the "
+                        "community."
+                    ),
+                    expression=took_part_in_last_election,
+                    url_name="governance:representative",
+                ),
+            ),
         )
     )

@@ -81,6 +81,9 @@ TABLE = [
     ("governance.manage_assemblies", "none", (N, N, N, N, N, Y, Y)),
     ("governance.answer_threads", "none", (N, N, N, N, N, Y, Y)),
     ("governance.override_vote_outcome", "none", (N, N, N, N, N, Y, Y)),
+    ("governance.manage_representative_elections", "none", (N, N, N, N, N, Y, Y)),
+    # Only active members of the electing college (the pioneers' by default).
+    ("governance.stand_for_representative", "none", (N, N, N, Y, N, N, N)),
     ("commons.appoint_committee", "none", (N, N, N, N, N, Y, Y)),
     ("commons.correct_resource", "none", (N, N, N, N, N, Y, Y)),
     ("commons.decide_resource", "none", (N, N, N, N, N, Y, Y)),
@@ -130,6 +133,8 @@ def test_every_permission_declared_here_is_in_the_table():
             "governance.see_member_details",
             "governance.manage_assemblies",
             "governance.answer_threads",
+            "governance.manage_representative_elections",
+            "governance.stand_for_representative",
             "commons.appoint_committee",
             "commons.correct_resource",
             "commons.decide_resource",

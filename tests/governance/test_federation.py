@@ -70,7 +70,7 @@ def test_the_page_and_api_cost_a_bounded_number_of_queries(
         CoordinatorThread.objects.create(
             author=member, subject=f"s{i}", last_message_at=timezone.now()
         )
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 12, and the representative's mandate
         assert api_client.get("/api/v1/federation/").status_code == 200
     client.force_login(coordinator)
     with django_assert_max_num_queries(18):

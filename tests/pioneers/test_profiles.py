@@ -290,9 +290,9 @@ def test_the_member_list_with_duties_stays_one_query(
     for _ in range(n):
         pioneer_factory(user=membership_factory(college=colleges["beneficiaires"]).user)
     coop = CooperativeSettings.load()
-    # the list itself, and governance's look-ups of the current charter and of the last
-    # closed assembly: never one per member
-    with django_assert_max_num_queries(3):
+    # the list itself, and governance's look-ups of the current charter, of the last
+    # closed assembly and of the last representative election: never one per member
+    with django_assert_max_num_queries(4):
         rows = list(member_list_with_standing(coop=coop))
     assert len(rows) == n
     assert all(r.duty_profile is True for r in rows)
