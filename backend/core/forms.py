@@ -68,9 +68,15 @@ class AuditFilterForm(forms.Form):
 Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 
-def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's field errors on the form's fields (the others are in its message)."""
+def form_errors_add(
+    form: forms.Form, error: ApplicationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's field errors on the form's fields (the others are in its message).
+
+    ``aliases`` names the form's field for a service's argument when they differ
+    (a service's ``options`` typed in the form's ``options_text``)."""
     for name, messages_ in error.errors.items():
+        name = (aliases or {}).get(name, name)
         if name in form.fields:
             for message in messages_:
                 form.add_error(name, message)
@@ -90,8 +96,9 @@ def form_action(
     context: Context,
     success_url: str | Callable[[Any], str],
     success_message: str | Callable[[Any], str] = "",
-    invalid_message: str = "",
+    invalid_message: str | Callable[[forms.Form], str] = "",
     form_name: str = "form",
+    field_aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """Handle a posted form the one way every page does.
 
@@ -102,7 +109,9 @@ def form_action(
     ``ApplicationError`` (its transaction rolled back: nothing changed), render ``template``
     again with ``context`` (a dict, or a callable built only then) and the bound form
     under ``form_name``: its field errors on their fields, the message in the page's
-    messages, status 400 (409 for a conflict of state).
+    messages, status 400 (409 for a conflict of state). ``invalid_message`` may be a
+    callable of the invalid form (to say which of its rules failed); ``field_aliases``
+    maps a service's argument to the form's field that holds it.
     """
     message, status = invalid_message, 400
     if request.method != "POST":
@@ -111,13 +120,15 @@ def form_action(
         try:
             result = run(form.cleaned_data)
         except ApplicationError as error:
-            form_errors_add(form, error)
+            form_errors_add(form, error, field_aliases)
             message, status = error.message, error_status(error)
         else:
             text = success_message(result) if callable(success_message) else success_message
             if text:
                 messages.success(request, text)
             return redirect(success_url(result) if callable(success_url) else success_url)
+    if callable(message):
+        message = message(form)
     if message:
         messages.error(request, message)
     values = dict(context() if callable(context) else context)

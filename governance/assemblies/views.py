@@ -23,7 +23,6 @@ from governance.assemblies.models import (
     ResolutionStatus,
     ResolutionVote,
 )
-from governance.errors import GovernanceError
 from governance.models import Membership
 
 MANAGE = "governance.manage_assemblies"
@@ -154,14 +153,7 @@ def assembly_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def assembly_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Live voting: every open resolution, one ballot per member the voter speaks for."""
-    assembly = _visible_assembly(request, pk)
-    me = _my_membership(request)
-    if me is None:
-        messages.error(request, _("Only members vote in the general assembly."))
-        return redirect("governance:assembly_detail", pk=pk)
+def _vote_context(request: HttpRequest, assembly: Assembly, me: Membership) -> dict:
     members = selectors.voter_represented_members(assembly=assembly, voter=me)
     open_resolutions = list(assembly.resolutions.filter(status=ResolutionStatus.OPEN))
     votes = {
@@ -175,10 +167,21 @@ def assembly_vote(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for r in open_resolutions
     ]
+    return {"assembly": assembly, "ballots": ballots, "me": me}
+
+
+@login_required
+def assembly_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Live voting: every open resolution, one ballot per member the voter speaks for."""
+    assembly = _visible_assembly(request, pk)
+    me = _my_membership(request)
+    if me is None:
+        messages.error(request, _("Only members vote in the general assembly."))
+        return redirect("governance:assembly_detail", pk=pk)
     template = (
         "governance/assemblies/_ballots.html" if request.htmx else "governance/assemblies/vote.html"
     )
-    return render(request, template, {"assembly": assembly, "ballots": ballots, "me": me})
+    return render(request, template, _vote_context(request, assembly, me))
 
 
 @login_required
@@ -187,23 +190,31 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if web_throttled(request, ResolutionVoteRateThrottle):
         return too_many_requests_page(request)
     resolution = get_object_or_404(Resolution.objects.select_related("assembly"), pk=pk)
-    form = forms.VoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose yes, no or abstain."))
-    else:
-        on_behalf = form.cleaned_data["on_behalf_of"]
+    assembly = _visible_assembly(request, resolution.assembly_id)
+    me = _my_membership(request)
+    if me is None:
+        messages.error(request, _("Only members vote in the general assembly."))
+        return redirect("governance:assembly_detail", pk=assembly.pk)
+
+    def run(data: dict):
+        on_behalf = data["on_behalf_of"]
         member = Membership.objects.filter(pk=on_behalf).first() if on_behalf else None
-        try:
-            services.resolution_vote_cast(
-                user=request.user,
-                resolution=resolution,
-                choice=form.cleaned_data["choice"],
-                on_behalf_of=member,
-            )
-            messages.success(request, _("Vote recorded."))
-        except GovernanceError as exc:
-            messages.error(request, exc.message)
-    return redirect("governance:assembly_vote", pk=resolution.assembly_id)
+        return services.resolution_vote_cast(
+            user=request.user, resolution=resolution, choice=data["choice"], on_behalf_of=member
+        )
+
+    return form_action(
+        request,
+        forms.VoteForm(request.POST),
+        run,
+        template="governance/assemblies/vote.html",
+        # Read again: a refused ballot leaves the votes as they are in the database.
+        context=lambda: _vote_context(request, assembly, me),
+        success_url=reverse("governance:assembly_vote", kwargs={"pk": assembly.pk}),
+        success_message=_("Vote recorded."),
+        invalid_message=_("Choose yes, no or abstain."),
+        form_name="vote_form",
+    )
 
 
 def _console_context(pk: int) -> dict:

@@ -332,42 +332,35 @@ def vote_ballots_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vote_create(request: HttpRequest) -> HttpResponse:
     form = forms.VoteCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def run(data: dict) -> Vote:
         options = [services.OptionInput(label=label) for label in form.option_labels()]
         options += [services.OptionInput.project(ref) for ref in data["projects"]]
-        try:
-            vote = services.vote_create(
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                method=data["method"],
-                options=options,
-                grades=form.grade_names(),
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                secret=data["secret"],
-                colleges=list(data["colleges"]),
-                pioneers_only=data["pioneers_only"],
-            )
-        except GovernanceError as exc:
-            _form_errors(form, exc, aliases={"options": "options_text", "grades": "grades_text"})
-        else:
-            messages.success(request, _("The vote is created."))
-            return redirect("governance:vote_detail", pk=vote.pk)
-    return render(request, "governance/votes/create.html", {"form": form})
+        return services.vote_create(
+            actor=request.user,
+            title=data["title"],
+            description=data["description"],
+            method=data["method"],
+            options=options,
+            grades=form.grade_names(),
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            secret=data["secret"],
+            colleges=list(data["colleges"]),
+            pioneers_only=data["pioneers_only"],
+        )
 
-
-def _form_errors(form, exc: GovernanceError, aliases: dict[str, str] | None = None) -> None:
-    aliases = aliases or {}
-    placed = False
-    for field, errors in exc.errors.items():
-        name = aliases.get(field, field)
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+    return form_action(
+        request,
+        form,
+        run,
+        template="governance/votes/create.html",
+        context={},
+        success_url=lambda vote: reverse("governance:vote_detail", kwargs={"pk": vote.pk}),
+        success_message=_("The vote is created."),
+        invalid_message=_("Check the form: it has errors."),
+        field_aliases={"options": "options_text", "grades": "grades_text"},
+    )
 
 
 @coordinator_required

@@ -77,7 +77,7 @@ def test_a_person_applies_from_the_page_and_cannot_apply_twice(client, candidate
 def test_a_bad_application_rerenders_with_messages(client, candidate):
     client.force_login(candidate)
     response = client.post("/pionniers/devenir-pionnier/", {**APPLICATION, "postcode": "12"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "cinq chiffres" in response.content.decode()
     assert not Application.objects.exists()
 
@@ -313,10 +313,10 @@ def test_the_coordinator_decides_from_the_page(coordinator_client, application, 
     response = coordinator_client.post(
         f"/pionniers/candidatures/{application.pk}/decision/",
         {"outcome": "declined", "reason": "Trop tard"},
-        follow=True,
     )
-    assert response.status_code == 200
+    assert response.status_code == 409  # a conflict of state: the page again, its message
     assert "déjà" in response.content.decode()
+    assert Membership.objects.get(user=candidate).status == "member"
 
 
 def test_api_application_with_an_idempotency_key(api_client, candidate, colleges):
