@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
-from backend.core.forms import form_action
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import rule_required
 from backend.core.throttles import too_many_requests_page, web_throttled
 from commons import forms, selectors
@@ -111,21 +111,12 @@ def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "commons/resource_detail.html", context)
 
 
-def _on_resource(
-    request: HttpRequest, slug: str, form, run, *, success: str, invalid: str, form_name: str
-) -> HttpResponse:
-    """An action posted from a resource's page: back to the page, or the page again with
-    the form, its errors and the message (400, 409 for a conflict of state)."""
-    return form_action(
-        request,
-        form,
-        run,
+def _resource_page(request: HttpRequest, slug: str) -> ActionPage:
+    """The resource's page, where its feedback and decision forms post."""
+    return ActionPage(
         template="commons/resource_detail.html",
         context=lambda: _resource_detail_context(request, slug),
-        success_url=reverse("commons:resource_detail", kwargs={"slug": slug}),
-        success_message=success,
-        invalid_message=invalid,
-        form_name=form_name,
+        url=reverse("commons:resource_detail", kwargs={"slug": slug}),
     )
 
 
@@ -178,16 +169,11 @@ def resource_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def resource_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
-    return _on_resource(
+    return _resource_page(request, slug).act(
         request,
-        slug,
         forms.FeedbackForm(request.POST),
         lambda data: resource_services.resource_feedback_give(
-            actor=request.user,
-            resource=resource,
-            comment=data["comment"],
-            used=data["used"],
-            rating=data["rating"],
+            actor=request.user, resource=resource, **data
         ),
         success=_("Thank you for your feedback."),
         invalid=_("Check your feedback."),
@@ -258,21 +244,12 @@ def committee(request: HttpRequest) -> HttpResponse:
     return render(request, "commons/committee.html", _committee_context(request))
 
 
-def _on_committee(
-    request: HttpRequest, form, run, *, success: str, invalid: str = "", form_name: str = "form"
-) -> HttpResponse:
-    """An action posted from the committee's page: back to it, or the page again with
-    the form, its errors and the message."""
-    return form_action(
-        request,
-        form,
-        run,
+def _committee_page(request: HttpRequest) -> ActionPage:
+    """The committee's page, where its appointment and session forms post."""
+    return ActionPage(
         template="commons/committee.html",
         context=lambda: _committee_context(request),
-        success_url=reverse("commons:committee"),
-        success_message=success,
-        invalid_message=invalid,
-        form_name=form_name,
+        url=reverse("commons:committee"),
     )
 
 
@@ -286,7 +263,7 @@ def committee_appoint(request: HttpRequest) -> HttpResponse:
             raise CommonsError(message, code="unknown_email", errors={"email": [message]})
         return committee_services.committee_member_appoint(actor=request.user, user=person)
 
-    return _on_committee(
+    return _committee_page(request).act(
         request,
         forms.AppointForm(request.POST),
         run,
@@ -300,7 +277,7 @@ def committee_appoint(request: HttpRequest) -> HttpResponse:
 @require_POST
 def committee_end(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(CommitteeMember, pk=pk)
-    return _on_committee(
+    return _committee_page(request).act(
         request,
         django_forms.Form(request.POST),
         lambda data: committee_services.committee_member_end(actor=request.user, member=member),
@@ -312,7 +289,7 @@ def committee_end(request: HttpRequest, pk: int) -> HttpResponse:
 @rule_required("commons.view_committee")
 @require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
-    return _on_committee(
+    return _committee_page(request).act(
         request,
         forms.SessionForm(request.POST),
         lambda data: committee_services.committee_session_create(
@@ -350,15 +327,11 @@ def resource_review(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def resource_decide(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
-    return _on_resource(
+    return _resource_page(request, slug).act(
         request,
-        slug,
         forms.DecisionForm(request.POST),
         lambda data: committee_services.resource_decide(
-            actor=request.user,
-            resource=resource,
-            outcome=data["outcome"],
-            reasons=data["reasons"],
+            actor=request.user, resource=resource, **data
         ),
         success=_("The decision is published."),
         invalid=_("Choose a decision and write its reasons."),

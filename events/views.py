@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.core.forms import form_action
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import coordinator_required
 from events import selectors, services
 from events.forms import CloseForm, EventForm
@@ -84,19 +84,13 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/detail.html", _event_detail_context(request, pk))
 
 
-def _on_event(request: HttpRequest, pk: int, run, *, success, success_url) -> HttpResponse:
-    """A button posted about an event: on to ``success_url``, or the event's page again
-    with the message (409 for a conflict of state)."""
-    return form_action(
-        request,
-        django_forms.Form(request.POST),
-        run,
+def _event_page(request: HttpRequest, pk: int) -> ActionPage:
+    """The event's page, where the registration buttons post."""
+    return ActionPage(
         template="events/detail.html",
         # Read again: a refused action leaves the event as it is in the database.
         context=lambda: _event_detail_context(request, pk),
-        success_url=success_url,
-        success_message=success,
-        form_name="action_form",
+        url=reverse("events:detail", kwargs={"pk": pk}),
     )
 
 
@@ -112,12 +106,13 @@ def _registered_message(registration) -> str:
 @require_POST
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request, pk)
-    return _on_event(
+    return _event_page(request, pk).act(
         request,
-        pk,
+        django_forms.Form(request.POST),
         lambda data: services.registration_create(actor=request.user, event=event),
         success=_registered_message,
-        success_url=request.POST["next"] if _safe_next(request) else event.get_absolute_url(),
+        success_url=request.POST["next"] if _safe_next(request) else "",
+        form_name="action_form",
     )
 
 
@@ -130,12 +125,12 @@ def _safe_next(request: HttpRequest) -> bool:
 @require_POST
 def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request, pk)
-    return _on_event(
+    return _event_page(request, pk).act(
         request,
-        pk,
+        django_forms.Form(request.POST),
         lambda data: services.registration_cancel(actor=request.user, event=event),
         success=_("Your registration is cancelled."),
-        success_url=event.get_absolute_url(),
+        form_name="action_form",
     )
 
 

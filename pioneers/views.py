@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.core.forms import form_action
+from backend.core.forms import ActionPage, form_action
 from backend.core.panels import page_panels
 from backend.core.permissions import coordinator_required
 from pioneers import forms, selectors, services
@@ -357,21 +357,12 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _on_application(
-    request: HttpRequest, pk: int, form, run, *, success, invalid, form_name: str = "form"
-) -> HttpResponse:
-    """An action posted from an application's page: back to the page, or the page again
-    with the form and the message (400, 409 for a conflict of state)."""
-    return form_action(
-        request,
-        form,
-        run,
+def _application_page(request: HttpRequest, pk: int) -> ActionPage:
+    """An application's page, where the scores and the decision post."""
+    return ActionPage(
         template="pioneers/application_detail.html",
         context=lambda: _application_detail_context(request, pk),
-        success_url=reverse("pioneers:application_detail", kwargs={"pk": pk}),
-        success_message=success,
-        invalid_message=invalid,
-        form_name=form_name,
+        url=reverse("pioneers:application_detail", kwargs={"pk": pk}),
     )
 
 
@@ -391,9 +382,8 @@ def application_score(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     application = get_object_or_404(Application, pk=pk)
     form = forms.ScoresForm(request.POST, criteria=Criterion.objects.filter(is_active=True))
-    return _on_application(
+    return _application_page(request, pk).act(
         request,
-        pk,
         form,
         lambda data: services.application_scores_save(
             scorer=request.user, application=application, scores=data["scores"]
@@ -414,9 +404,8 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, result.notice)
         return _("The decision was recorded and e-mailed to the candidate.")
 
-    return _on_application(
+    return _application_page(request, pk).act(
         request,
-        pk,
         forms.DecisionForm(request.POST),
         lambda data: services.application_decide(
             actor=request.user, application=application, **data

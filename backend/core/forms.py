@@ -1,4 +1,5 @@
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -134,3 +135,39 @@ def form_action(
     values = dict(context() if callable(context) else context)
     values[form_name] = form
     return render(request, template, values, status=status)
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """A page whose forms post actions to their own views (a project's, a vote's, a
+    resource's page): each view hands its form and service call to ``act``; success comes
+    back to ``url`` with a flash, a refusal shows the page again (``context`` is read
+    only then: a refused action left the data as it was) with the bound form under
+    ``form_name``, its errors and the message."""
+
+    template: str
+    context: Callable[[], Mapping[str, Any]]
+    url: str
+
+    def act(
+        self,
+        request: HttpRequest,
+        form: forms.Form,
+        run: Callable[[dict[str, Any]], Any],
+        *,
+        success: str | Callable[[Any], str],
+        invalid: str | Callable[[forms.Form], str] = "",
+        form_name: str = "form",
+        success_url: str | Callable[[Any], str] = "",
+    ) -> HttpResponse:
+        return form_action(
+            request,
+            form,
+            run,
+            template=self.template,
+            context=self.context,
+            success_url=success_url or self.url,
+            success_message=success,
+            invalid_message=invalid,
+            form_name=form_name,
+        )

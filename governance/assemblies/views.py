@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.core.forms import form_action
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import coordinator_required
 from backend.core.throttles import (
     ResolutionVoteRateThrottle,
@@ -235,21 +235,13 @@ def assembly_console(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/assemblies/console.html", _console_context(pk))
 
 
-def _on_console(
-    request, assembly, form, run, *, success: str, invalid: str = "", form_name: str = "form"
-) -> HttpResponse:
-    """An action posted from the assembly's console: back to it, or the console again
-    with the form, its errors and the message (400, 409 for a conflict of state)."""
-    return form_action(
-        request,
-        form,
-        run,
+def _console_page(request: HttpRequest, assembly: Assembly) -> ActionPage:
+    """The assembly's console, where every coordinator's action posts: back to it, or
+    the console again with the form, its errors and the message."""
+    return ActionPage(
         template="governance/assemblies/console.html",
         context=lambda: _console_context(assembly.pk),
-        success_url=reverse("governance:assembly_console", kwargs={"pk": assembly.pk}),
-        success_message=success,
-        invalid_message=invalid,
-        form_name=form_name,
+        url=reverse("governance:assembly_console", kwargs={"pk": assembly.pk}),
     )
 
 
@@ -257,9 +249,8 @@ def _step(service, success: str):
     """Convene, open or close: a button, no fields."""
 
     def view(request: HttpRequest, assembly: Assembly) -> HttpResponse:
-        return _on_console(
+        return _console_page(request, assembly).act(
             request,
-            assembly,
             django_forms.Form(request.POST),
             lambda data: service(actor=request.user, assembly=assembly),
             success=success,
@@ -280,9 +271,8 @@ def assembly_attendance(request: HttpRequest, assembly: Assembly) -> HttpRespons
             actor=request.user, assembly=assembly, giver=data["member"], holder=data["proxy_holder"]
         )
 
-    return _on_console(
+    return _console_page(request, assembly).act(
         request,
-        assembly,
         forms.AttendanceForm(request.POST),
         run,
         success=_("Attendance recorded."),
@@ -292,9 +282,8 @@ def assembly_attendance(request: HttpRequest, assembly: Assembly) -> HttpRespons
 
 
 def assembly_resolution(request: HttpRequest, assembly: Assembly) -> HttpResponse:
-    return _on_console(
+    return _console_page(request, assembly).act(
         request,
-        assembly,
         forms.ResolutionForm(request.POST),
         lambda data: services.resolution_create(actor=request.user, assembly=assembly, **data),
         success=_("Resolution added to the agenda."),
@@ -304,9 +293,8 @@ def assembly_resolution(request: HttpRequest, assembly: Assembly) -> HttpRespons
 
 
 def assembly_document(request: HttpRequest, assembly: Assembly) -> HttpResponse:
-    return _on_console(
+    return _console_page(request, assembly).act(
         request,
-        assembly,
         forms.DocumentForm(request.POST, request.FILES),
         lambda data: services.assembly_document_add(actor=request.user, assembly=assembly, **data),
         success=_("Document added."),
@@ -344,9 +332,8 @@ def resolution_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     service = {"open": services.resolution_open, "close": services.resolution_close}.get(action)
     if service is None:
         raise Http404
-    return _on_console(
+    return _console_page(request, resolution.assembly).act(
         request,
-        resolution.assembly,
         django_forms.Form(request.POST),
         lambda data: service(actor=request.user, resolution=resolution),
         success=_("Vote opened.") if action == "open" else _("Vote closed."),

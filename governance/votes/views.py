@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backend.core.forms import form_action
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import coordinator_required
 from backend.core.throttles import BallotRateThrottle, too_many_requests_message, web_throttled
 from governance.errors import GovernanceError
@@ -88,15 +88,18 @@ def _vote_detail_context(request: HttpRequest, pk: int) -> dict:
 def _on_vote(request, pk, form, run, *, success: str, success_url: str = "") -> HttpResponse:
     """A coordinator's action posted from the vote's page: on to the page (or
     ``success_url``), or the page again with the form and the message (400/409)."""
-    return form_action(
+    page = ActionPage(
+        template="governance/votes/detail.html",
+        context=lambda: _vote_detail_context(request, pk),
+        url=reverse("governance:vote_detail", kwargs={"pk": pk}),
+    )
+    return page.act(
         request,
         form,
         run,
-        template="governance/votes/detail.html",
-        context=lambda: _vote_detail_context(request, pk),
-        success_url=success_url or reverse("governance:vote_detail", kwargs={"pk": pk}),
-        success_message=success,
-        invalid_message=_("Check the form: it has errors."),
+        success=success,
+        success_url=success_url,
+        invalid=_("Check the form: it has errors."),
         form_name="schedule_form",
     )
 
