@@ -289,6 +289,18 @@ def test_a_juror_scores_from_the_page_but_cannot_decide(client, application, jur
     assert application.status == "submitted"
 
 
+def test_a_juror_sending_no_score_or_a_bad_level_gets_the_page_again(client, application, juror):
+    client.force_login(juror)
+    criterion = Criterion.objects.order_by("position").first()
+    url = f"/pionniers/candidatures/{application.pk}/notes/"
+    empty = client.post(url, {f"note-{criterion.slug}": "Rien"})
+    bad = client.post(url, {f"score-{criterion.slug}": "beaucoup"})
+    assert (empty.status_code, bad.status_code) == (400, 400)
+    assert "Notez au moins un critère." in empty.content.decode()
+    assert "Choisissez un niveau de l’échelle du critère." in bad.content.decode()
+    assert not ApplicationScore.objects.exists()
+
+
 def test_a_member_outside_the_jury_cannot_score(client, application, member):
     client.force_login(member)
     criterion = Criterion.objects.first()
