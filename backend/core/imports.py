@@ -84,6 +84,18 @@ class ImportReport:
         if self.rejected_limit is None or len(self.rejected) < self.rejected_limit:
             self.rejected.append({"line": line, "reason": reason})
 
+    def audit_data(self, *, source: "ImportFile") -> dict[str, Any]:
+        """What the run's audit event records."""
+        return {
+            "file": source.name[:200],
+            "format": source.format,
+            "dry_run": self.dry_run,
+            "rows": self.total,
+            "created": self.created,
+            "updated": self.updated,
+            "rejected": len(self.rejected),
+        }
+
 
 def external_id_of(line: int, raw: Mapping[str, Any], report: ImportReport) -> str | None:
     """The row's external id (what a re-run matches on), or None with the row rejected."""

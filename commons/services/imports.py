@@ -158,13 +158,6 @@ def entries_import(
         audit_record(
             actor=actor,
             action="commons.entries_import",
-            data={
-                "file": name[:200],
-                "dry_run": dry_run,
-                "rows": report.total,
-                "created": report.created,
-                "updated": report.updated,
-                "rejected": len(report.rejected),
-            },
+            data=report.audit_data(source=source),
         )
     return report

@@ -271,15 +271,7 @@ def pioneers_import(
         audit_record(
             actor=actor,
             action="pioneer.import",
-            data={
-                "file": name[:200],
-                "format": source.format,
-                "dry_run": dry_run,
-                "rows": report.total,
-                "created": report.created,
-                "updated": report.updated,
-                "rejected": len(report.rejected),
-            },
+            data=report.audit_data(source=source),
         )
     return report
 
