@@ -3,21 +3,22 @@
 import csv
 
 import rules
-from django.contrib import messages
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from backend.accounts.models import User
-from backend.core.errors import ApplicationError
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import rule_required
 from backend.core.throttles import too_many_requests_page, web_throttled
 from commons import forms, selectors
+from commons.errors import CommonsError
 from commons.export import resource_csv_rows, resources_jsonld_chunks
 from commons.models import (
     Axis,
@@ -36,14 +37,6 @@ from commons.throttles import DirectoryReportRateThrottle
 from projects.markdown import render_markdown
 
 PAGE_SIZE = 20
-
-
-def _apply_error(form, exc: ApplicationError) -> None:
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-    if not exc.errors:
-        form.add_error(None, exc.message)
 
 
 # ---------------------------------------------------------------- resources
@@ -89,60 +82,71 @@ def _resource_or_404(request: HttpRequest, slug: str):
     return resource
 
 
-def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def _resource_detail_context(request: HttpRequest, slug: str) -> dict:
     resource = _resource_or_404(request, slug)
-    if resource.status == ResourceStatus.PUBLISHED and request.method == "GET":
-        resource_services.resource_read_count(resource_id=resource.pk)
     editor = user_is_editor(request.user)
     show_reviews = editor or resource.submitted_by_id == getattr(request.user, "pk", None)
     feedback = list(resource.feedback.select_related("user").exclude(comment="")[:20])
-    return render(
+    return {
+        "resource": resource,
+        "body_html": render_markdown(resource.body),
+        "reviews": selectors.resource_reviews(resource=resource) if show_reviews else [],
+        "feedback": feedback,
+        "feedback_form": forms.FeedbackForm(),
+        "can_review": resource.status == ResourceStatus.PROPOSED
+        and is_committee_member(request.user)
+        and resource.submitted_by_id != request.user.pk,
+        "can_decide": resource.status == ResourceStatus.PROPOSED and editor,
+        "can_revise": request.user.has_perm("commons.revise_resource", resource)
+        and resource.status in (ResourceStatus.PROPOSED, ResourceStatus.TO_REVISE),
+        "decision_form": forms.DecisionForm(),
+    }
+
+
+def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    context = _resource_detail_context(request, slug)
+    resource = context["resource"]
+    if resource.status == ResourceStatus.PUBLISHED and request.method == "GET":
+        resource_services.resource_read_count(resource_id=resource.pk)
+    return render(request, "commons/resource_detail.html", context)
+
+
+def _resource_page(request: HttpRequest, slug: str) -> ActionPage:
+    """The resource's page, where its feedback and decision forms post."""
+    return ActionPage(
+        template="commons/resource_detail.html",
+        context=lambda: _resource_detail_context(request, slug),
+        url=reverse("commons:resource_detail", kwargs={"slug": slug}),
+    )
+
+
+def _resource_form_page(request: HttpRequest, resource, run, *, success: str) -> HttpResponse:
+    """Suggest or revise a resource: on to its page, or the form again."""
+    if request.method == "POST":
+        form = forms.ResourceForm(request.POST, request.FILES)
+    elif resource is None:
+        form = forms.ResourceForm(initial={"licence": Licence.CC_BY_SA_4, "language": "fr"})
+    else:
+        form = forms.ResourceForm(initial=forms.ResourceForm.initial_for(resource))
+    return form_action(
         request,
-        "commons/resource_detail.html",
-        {
-            "resource": resource,
-            "body_html": render_markdown(resource.body),
-            "reviews": selectors.resource_reviews(resource=resource) if show_reviews else [],
-            "feedback": feedback,
-            "feedback_form": forms.FeedbackForm(),
-            "can_review": resource.status == ResourceStatus.PROPOSED
-            and is_committee_member(request.user)
-            and resource.submitted_by_id != request.user.pk,
-            "can_decide": resource.status == ResourceStatus.PROPOSED and editor,
-            "can_revise": request.user.has_perm("commons.revise_resource", resource)
-            and resource.status in (ResourceStatus.PROPOSED, ResourceStatus.TO_REVISE),
-            "decision_form": forms.DecisionForm(),
-        },
+        form,
+        lambda data: run(data=form.to_input(), files=data.get("files") or []),
+        template="commons/resource_form.html",
+        context={"resource": resource},
+        success_url=lambda saved: reverse("commons:resource_detail", kwargs={"slug": saved.slug}),
+        success_message=success,
+        invalid_message=_("Check the form: it has errors."),
     )
 
 
 @rule_required("commons.suggest_resource")
 def resource_suggest(request: HttpRequest) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        form = forms.ResourceForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                resource = resource_services.resource_suggest(
-                    actor=request.user,
-                    data=form.to_input(),
-                    files=form.cleaned_data.get("files") or [],
-                )
-            except ApplicationError as exc:
-                _apply_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(
-                    request,
-                    _("Thank you! Your suggestion goes to the editorial committee's agenda."),
-                )
-                return redirect("commons:resource_detail", slug=resource.slug)
-        else:
-            status = 400
-    else:
-        form = forms.ResourceForm(initial={"licence": Licence.CC_BY_SA_4, "language": "fr"})
-    return render(
-        request, "commons/resource_form.html", {"form": form, "resource": None}, status=status
+    return _resource_form_page(
+        request,
+        None,
+        lambda **values: resource_services.resource_suggest(actor=request.user, **values),
+        success=_("Thank you! Your suggestion goes to the editorial committee's agenda."),
     )
 
 
@@ -151,29 +155,13 @@ def resource_edit(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
     if not request.user.has_perm("commons.revise_resource", resource):
         raise PermissionDenied
-    status = 200
-    if request.method == "POST":
-        form = forms.ResourceForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                resource = resource_services.resource_revise(
-                    actor=request.user,
-                    resource=resource,
-                    data=form.to_input(),
-                    files=form.cleaned_data.get("files") or [],
-                )
-            except ApplicationError as exc:
-                _apply_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("The resource was saved."))
-                return redirect("commons:resource_detail", slug=resource.slug)
-        else:
-            status = 400
-    else:
-        form = forms.ResourceForm(initial=forms.ResourceForm.initial_for(resource))
-    return render(
-        request, "commons/resource_form.html", {"form": form, "resource": resource}, status=status
+    return _resource_form_page(
+        request,
+        resource,
+        lambda **values: resource_services.resource_revise(
+            actor=request.user, resource=resource, **values
+        ),
+        success=_("The resource was saved."),
     )
 
 
@@ -181,23 +169,16 @@ def resource_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def resource_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
-    form = forms.FeedbackForm(request.POST)
-    if form.is_valid():
-        try:
-            resource_services.resource_feedback_give(
-                actor=request.user,
-                resource=resource,
-                comment=form.cleaned_data["comment"],
-                used=form.cleaned_data["used"],
-                rating=form.cleaned_data["rating"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Thank you for your feedback."))
-    else:
-        messages.error(request, _("Check your feedback."))
-    return redirect("commons:resource_detail", slug=resource.slug)
+    return _resource_page(request, slug).act(
+        request,
+        forms.FeedbackForm(request.POST),
+        lambda data: resource_services.resource_feedback_give(
+            actor=request.user, resource=resource, **data
+        ),
+        success=_("Thank you for your feedback."),
+        invalid=_("Check your feedback."),
+        form_name="feedback_form",
+    )
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -246,92 +227,99 @@ def export_jsonld(request: HttpRequest) -> StreamingHttpResponse:
 # ---------------------------------------------------------------- committee
 
 
+def _committee_context(request: HttpRequest) -> dict:
+    return {
+        "members": selectors.committee_members(),
+        "agenda": selectors.committee_agenda(),
+        "sessions": selectors.committee_sessions()[:12],
+        "appoint_form": forms.AppointForm(),
+        "session_form": forms.SessionForm(),
+        "is_coordinator": rules.has_perm("commons.appoint_committee", request.user),
+        "reviews_needed": resource_services.reviews_needed(),
+    }
+
+
 @rule_required("commons.view_committee")
 def committee(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "commons/committee.html",
-        {
-            "members": selectors.committee_members(),
-            "agenda": selectors.committee_agenda(),
-            "sessions": selectors.committee_sessions()[:12],
-            "appoint_form": forms.AppointForm(),
-            "session_form": forms.SessionForm(),
-            "is_coordinator": rules.has_perm("commons.appoint_committee", request.user),
-            "reviews_needed": resource_services.reviews_needed(),
-        },
+    return render(request, "commons/committee.html", _committee_context(request))
+
+
+def _committee_page(request: HttpRequest) -> ActionPage:
+    """The committee's page, where its appointment and session forms post."""
+    return ActionPage(
+        template="commons/committee.html",
+        context=lambda: _committee_context(request),
+        url=reverse("commons:committee"),
     )
 
 
 @rule_required("commons.appoint_committee")
 @require_POST
 def committee_appoint(request: HttpRequest) -> HttpResponse:
-    form = forms.AppointForm(request.POST)
-    if form.is_valid():
-        person = User.objects.filter(email__iexact=form.cleaned_data["email"]).first()
+    def run(data: dict):
+        person = User.objects.filter(email__iexact=data["email"]).first()
         if person is None:
-            messages.error(request, _("Nobody has an account with this address."))
-        else:
-            try:
-                committee_services.committee_member_appoint(actor=request.user, user=person)
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("Appointed to the committee."))
-    return redirect("commons:committee")
+            message = _("Nobody has an account with this address.")
+            raise CommonsError(message, code="unknown_email", errors={"email": [message]})
+        return committee_services.committee_member_appoint(actor=request.user, user=person)
+
+    return _committee_page(request).act(
+        request,
+        forms.AppointForm(request.POST),
+        run,
+        success=_("Appointed to the committee."),
+        invalid=_("Check the form: it has errors."),
+        form_name="appoint_form",
+    )
 
 
 @rule_required("commons.appoint_committee")
 @require_POST
 def committee_end(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(CommitteeMember, pk=pk)
-    committee_services.committee_member_end(actor=request.user, member=member)
-    messages.success(request, _("The seat is free again."))
-    return redirect("commons:committee")
+    return _committee_page(request).act(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: committee_services.committee_member_end(actor=request.user, member=member),
+        success=_("The seat is free again."),
+        form_name="end_form",
+    )
 
 
 @rule_required("commons.view_committee")
 @require_POST
 def session_create(request: HttpRequest) -> HttpResponse:
-    form = forms.SessionForm(request.POST)
-    if form.is_valid():
-        committee_services.committee_session_create(
-            actor=request.user,
-            held_on=form.cleaned_data["held_on"],
-            title=form.cleaned_data["title"],
-        )
-        messages.success(request, _("The session is planned."))
-    return redirect("commons:committee")
+    return _committee_page(request).act(
+        request,
+        forms.SessionForm(request.POST),
+        lambda data: committee_services.committee_session_create(
+            actor=request.user, held_on=data["held_on"], title=data["title"]
+        ),
+        success=_("The session is planned."),
+        invalid=_("Check the form: it has errors."),
+        form_name="session_form",
+    )
 
 
 @rule_required("commons.review_resource")
 def resource_review(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
-    criteria = selectors.review_grid()
-    status = 200
-    if request.method == "POST":
-        form = forms.ReviewForm(request.POST, criteria=criteria)
-        if form.is_valid():
-            try:
-                committee_services.review_submit(
-                    actor=request.user,
-                    resource=resource,
-                    marks=form.marks(),
-                    recommendation=form.cleaned_data["recommendation"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ApplicationError as exc:
-                _apply_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("Your review is recorded."))
-                return redirect("commons:resource_detail", slug=resource.slug)
-        else:
-            status = 400
-    else:
-        form = forms.ReviewForm(criteria=criteria)
-    return render(
-        request, "commons/review.html", {"form": form, "resource": resource}, status=status
+    form = forms.ReviewForm(request.POST or None, criteria=selectors.review_grid())
+    return form_action(
+        request,
+        form,
+        lambda data: committee_services.review_submit(
+            actor=request.user,
+            resource=resource,
+            marks=form.marks(),
+            recommendation=data["recommendation"],
+            comment=data["comment"],
+        ),
+        template="commons/review.html",
+        context={"resource": resource},
+        success_url=reverse("commons:resource_detail", kwargs={"slug": resource.slug}),
+        success_message=_("Your review is recorded."),
+        invalid_message=_("Check the form: it has errors."),
     )
 
 
@@ -339,22 +327,16 @@ def resource_review(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def resource_decide(request: HttpRequest, slug: str) -> HttpResponse:
     resource = _resource_or_404(request, slug)
-    form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            committee_services.resource_decide(
-                actor=request.user,
-                resource=resource,
-                outcome=form.cleaned_data["outcome"],
-                reasons=form.cleaned_data["reasons"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The decision is published."))
-    else:
-        messages.error(request, _("Choose a decision and write its reasons."))
-    return redirect("commons:resource_detail", slug=resource.slug)
+    return _resource_page(request, slug).act(
+        request,
+        forms.DecisionForm(request.POST),
+        lambda data: committee_services.resource_decide(
+            actor=request.user, resource=resource, **data
+        ),
+        success=_("The decision is published."),
+        invalid=_("Choose a decision and write its reasons."),
+        form_name="decision_form",
+    )
 
 
 # ---------------------------------------------------------------- Place à l'acte
@@ -395,51 +377,24 @@ def _entry_or_404(request: HttpRequest, pk: int):
     return entry
 
 
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _entry_detail_context(request: HttpRequest, pk: int) -> dict:
     entry = _entry_or_404(request, pk)
-    return render(
-        request,
-        "commons/entry_detail.html",
-        {
-            "entry": entry,
-            "report_form": forms.ReportForm(),
-            "moderation_form": forms.ModerationForm(),
-            "is_editor": user_is_editor(request.user),
-            "moderations": entry.moderations.select_related("actor")[:10],
-        },
-    )
+    return {
+        "entry": entry,
+        "report_form": forms.ReportForm(),
+        "moderation_form": forms.ModerationForm(),
+        "is_editor": user_is_editor(request.user),
+        "moderations": entry.moderations.select_related("actor")[:10],
+    }
+
+
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "commons/entry_detail.html", _entry_detail_context(request, pk))
 
 
 def _entry_form_page(request: HttpRequest, entry=None) -> HttpResponse:
-    status = 200
     if request.method == "POST":
         form = forms.EntryForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if entry is None:
-                    entry = directory_services.entry_create(
-                        actor=request.user,
-                        data=data,
-                        pioneer_ids=data["pioneers"],
-                        project_ids=data["projects"],
-                    )
-                else:
-                    entry = directory_services.entry_update(
-                        actor=request.user,
-                        entry=entry,
-                        data=data,
-                        pioneer_ids=data["pioneers"],
-                        project_ids=data["projects"],
-                    )
-            except ApplicationError as exc:
-                _apply_error(form, exc)
-                status = exc.status_code
-            else:
-                messages.success(request, _("The entry is saved."))
-                return redirect("commons:entry_detail", pk=entry.pk)
-        else:
-            status = 400
     elif entry is not None:
         initial = {name: getattr(entry, name) for name in directory_services.ENTRY_FIELDS}
         initial["pioneers"] = ", ".join(str(p.pk) for p in entry.pioneers.all())
@@ -447,7 +402,23 @@ def _entry_form_page(request: HttpRequest, entry=None) -> HttpResponse:
         form = forms.EntryForm(initial=initial)
     else:
         form = forms.EntryForm()
-    return render(request, "commons/entry_form.html", {"form": form, "entry": entry}, status=status)
+
+    def run(data: dict):
+        links = {"pioneer_ids": data["pioneers"], "project_ids": data["projects"]}
+        if entry is None:
+            return directory_services.entry_create(actor=request.user, data=data, **links)
+        return directory_services.entry_update(actor=request.user, entry=entry, data=data, **links)
+
+    return form_action(
+        request,
+        form,
+        run,
+        template="commons/entry_form.html",
+        context={"entry": entry},
+        success_url=lambda saved: reverse("commons:entry_detail", kwargs={"pk": saved.pk}),
+        success_message=_("The entry is saved."),
+        invalid_message=_("Check the form: it has errors."),
+    )
 
 
 @rule_required("commons.edit_entry")
@@ -472,53 +443,48 @@ def entry_report(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
     if web_throttled(request, DirectoryReportRateThrottle):
         return too_many_requests_page(request)
-    form = forms.ReportForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a reason."))
-        return redirect("commons:entry_detail", pk=entry.pk)
-    try:
-        directory_services.entry_report(
-            actor=request.user,
-            entry=entry,
-            reason=form.cleaned_data["reason"],
-            details=form.cleaned_data["details"],
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("commons:entry_detail", pk=entry.pk)
-    messages.success(request, _("Thank you: the report is recorded."))
-    return redirect("commons:directory")
+    return form_action(
+        request,
+        forms.ReportForm(request.POST),
+        lambda data: directory_services.entry_report(
+            actor=request.user, entry=entry, reason=data["reason"], details=data["details"]
+        ),
+        template="commons/entry_detail.html",
+        context=lambda: _entry_detail_context(request, pk),
+        success_url=reverse("commons:directory"),
+        success_message=_("Thank you: the report is recorded."),
+        invalid_message=_("Choose a reason."),
+        form_name="report_form",
+    )
 
 
 @rule_required("commons.moderate_entry")
 @require_POST
 def entry_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_or_404(request, pk)
-    form = forms.ModerationForm(request.POST)
-    if form.is_valid():
-        try:
-            directory_services.entry_moderate(
-                actor=request.user,
-                entry=entry,
-                action=form.cleaned_data["action"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("The moderation decision is recorded."))
-    else:
-        messages.error(request, _("Choose a decision and give its reason."))
-    return redirect(reverse("commons:moderation"))
+    return form_action(
+        request,
+        forms.ModerationForm(request.POST),
+        lambda data: directory_services.entry_moderate(
+            actor=request.user, entry=entry, action=data["action"], reason=data["reason"]
+        ),
+        template="commons/moderation.html",
+        # The page again, this entry's form with its errors.
+        context=lambda: {**_moderation_context(), "moderated_pk": entry.pk},
+        success_url=reverse("commons:moderation"),
+        success_message=_("The moderation decision is recorded."),
+        invalid_message=_("Choose a decision and give its reason."),
+        form_name="moderated_form",
+    )
+
+
+def _moderation_context() -> dict:
+    return {
+        "entries": selectors.entries_under_moderation()[:100],
+        "moderation_form": forms.ModerationForm(),
+    }
 
 
 @rule_required("commons.moderate_entry")
 def moderation(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "commons/moderation.html",
-        {
-            "entries": selectors.entries_under_moderation()[:100],
-            "moderation_form": forms.ModerationForm(),
-        },
-    )
+    return render(request, "commons/moderation.html", _moderation_context())

@@ -1,17 +1,18 @@
 """HTML pages and iCalendar feeds of the calendar: thin views over the same services and
 selectors as the API."""
 
-from django.contrib import messages
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import coordinator_required
 from events import selectors, services
-from events.errors import EventError
 from events.forms import CloseForm, EventForm
 from events.ics import calendar_bytes
 from events.models import CalendarToken, Event, EventKind, EventStatus
@@ -63,46 +64,56 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _event_detail_context(request: HttpRequest, pk: int) -> dict:
     event = _event_or_404(request, pk)
     registration = selectors.registration_active(event=event, user=request.user)
     coordinator = request.user.has_perm("events.manage_event")
-    return render(
-        request,
-        "events/detail.html",
-        {
-            "event": event,
-            "registration": registration,
-            "position": selectors.registration_position(registration) if registration else None,
-            "can_register": request.user.has_perm("events.register_event", event),
-            "registrations": list(selectors.event_registrations(event=event))
-            if coordinator
-            else [],
-            "attendees": list(selectors.event_attendees(event=event))
-            if event.status == EventStatus.CLOSED
-            else [],
-        },
+    return {
+        "event": event,
+        "registration": registration,
+        "position": selectors.registration_position(registration) if registration else None,
+        "can_register": request.user.has_perm("events.register_event", event),
+        "registrations": list(selectors.event_registrations(event=event)) if coordinator else [],
+        "attendees": list(selectors.event_attendees(event=event))
+        if event.status == EventStatus.CLOSED
+        else [],
+    }
+
+
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "events/detail.html", _event_detail_context(request, pk))
+
+
+def _event_page(request: HttpRequest, pk: int) -> ActionPage:
+    """The event's page, where the registration buttons post."""
+    return ActionPage(
+        template="events/detail.html",
+        # Read again: a refused action leaves the event as it is in the database.
+        context=lambda: _event_detail_context(request, pk),
+        url=reverse("events:detail", kwargs={"pk": pk}),
     )
+
+
+def _registered_message(registration) -> str:
+    if registration.status == "registered":
+        return _("You are registered. A confirmation is on its way.")
+    return _("The event is full: you are on the waiting list, in position %(n)s.") % {
+        "n": selectors.registration_position(registration)
+    }
 
 
 @login_required
 @require_POST
 def event_register(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request, pk)
-    try:
-        registration = services.registration_create(actor=request.user, event=event)
-    except EventError as err:
-        messages.error(request, err.message)
-    else:
-        if registration.status == "registered":
-            messages.success(request, _("You are registered. A confirmation is on its way."))
-        else:
-            messages.success(
-                request,
-                _("The event is full: you are on the waiting list, in position %(n)s.")
-                % {"n": selectors.registration_position(registration)},
-            )
-    return redirect(request.POST.get("next") if _safe_next(request) else event)
+    return _event_page(request, pk).act(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: services.registration_create(actor=request.user, event=event),
+        success=_registered_message,
+        success_url=request.POST["next"] if _safe_next(request) else "",
+        form_name="action_form",
+    )
 
 
 def _safe_next(request: HttpRequest) -> bool:
@@ -114,21 +125,29 @@ def _safe_next(request: HttpRequest) -> bool:
 @require_POST
 def event_unregister(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request, pk)
-    try:
-        services.registration_cancel(actor=request.user, event=event)
-    except EventError as err:
-        messages.error(request, err.message)
-    else:
-        messages.success(request, _("Your registration is cancelled."))
-    return redirect(event)
+    return _event_page(request, pk).act(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: services.registration_cancel(actor=request.user, event=event),
+        success=_("Your registration is cancelled."),
+        form_name="action_form",
+    )
 
 
-def _form_errors(form, err: EventError) -> None:
-    for field, errors in err.errors.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-    if not err.errors:
-        form.add_error(None, err.message)
+def _on_form_page(
+    request: HttpRequest, form, run, *, template: str, context, success: str
+) -> HttpResponse:
+    """A coordinator's form page about an event: on to the event, or the form again."""
+    return form_action(
+        request,
+        form,
+        run,
+        template=template,
+        context=context,
+        success_url=lambda event: event.get_absolute_url(),
+        success_message=success,
+        invalid_message=_("Check the form: it has errors."),
+    )
 
 
 @coordinator_required
@@ -137,32 +156,33 @@ def event_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if (project := request.GET.get("project", "")).isdigit():
         initial = {"project": int(project), "kind": EventKind.WORK_MEETING}
-    form = EventForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(actor=request.user, **form.cleaned_data)
-        except EventError as err:
-            _form_errors(form, err)
-        else:
-            messages.success(request, _("The event is published."))
-            return redirect(event)
-    return render(request, "events/form.html", {"form": form, "event": None})
+    return _on_form_page(
+        request,
+        EventForm(request.POST or None, initial=initial),
+        lambda data: services.event_create(actor=request.user, **data),
+        template="events/form.html",
+        context={"event": None},
+        success=_("The event is published."),
+    )
 
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
-    form = EventForm(request.POST or None, initial=EventForm.initial_for(event))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=request.user, event=event, **form.cleaned_data)
-        except EventError as err:
-            _form_errors(form, err)
-        else:
-            messages.success(request, _("The event is saved."))
-            return redirect(event)
-    return render(request, "events/form.html", {"form": form, "event": event})
+
+    def run(data: dict) -> Event:
+        services.event_update(actor=request.user, event=event, **data)
+        return event
+
+    return _on_form_page(
+        request,
+        EventForm(request.POST or None, initial=EventForm.initial_for(event)),
+        run,
+        template="events/form.html",
+        context={"event": event},
+        success=_("The event is saved."),
+    )
 
 
 @coordinator_required
@@ -170,38 +190,47 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def event_close(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     registrations = list(selectors.event_registrations(event=event))
-    form = CloseForm(request.POST or None, registrations=registrations)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_close(
-                actor=request.user,
-                event=event,
-                minutes=form.cleaned_data["minutes"],
-                decisions=form.cleaned_data["decisions"],
-                next_steps=form.cleaned_data["next_steps"],
-                attendee_ids=[int(pk) for pk in form.cleaned_data["attendees"]],
-            )
-        except EventError as err:
-            _form_errors(form, err)
-        else:
-            messages.success(request, _("The event is closed and its minutes published."))
-            return redirect(event)
-    return render(request, "events/close.html", {"form": form, "event": event})
+
+    def run(data: dict) -> Event:
+        services.event_close(
+            actor=request.user,
+            event=event,
+            minutes=data["minutes"],
+            decisions=data["decisions"],
+            next_steps=data["next_steps"],
+            attendee_ids=[int(pk) for pk in data["attendees"]],
+        )
+        return event
+
+    return _on_form_page(
+        request,
+        CloseForm(request.POST or None, registrations=registrations),
+        run,
+        template="events/close.html",
+        context={"event": event},
+        success=_("The event is closed and its minutes published."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar_token_page(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.calendar_token_revoke(user=request.user)
-            messages.success(request, _("Your private calendar link is revoked."))
-        else:
-            services.calendar_token_regenerate(user=request.user)
-            messages.success(request, _("Your private calendar has a new link."))
-        return redirect("events:calendar")
-    token = CalendarToken.objects.filter(user=request.user).first()
-    return render(request, "events/calendar.html", {"token": token})
+    if request.POST.get("action") == "revoke":
+        run = lambda data: services.calendar_token_revoke(user=request.user)  # noqa: E731
+        success = _("Your private calendar link is revoked.")
+    else:
+        run = lambda data: services.calendar_token_regenerate(user=request.user)  # noqa: E731
+        success = _("Your private calendar has a new link.")
+    return form_action(
+        request,
+        django_forms.Form(request.POST),
+        run,
+        template="events/calendar.html",
+        context=lambda: {"token": CalendarToken.objects.filter(user=request.user).first()},
+        success_url=reverse("events:calendar"),
+        success_message=success,
+        form_name="token_form",
+    )
 
 
 def _ics_response(data: bytes, filename: str) -> HttpResponse:

@@ -216,3 +216,31 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Dry run: check and report, write nothing"), required=False
     )
+
+
+class ScoresForm(forms.Form):
+    """A juror's scores, one ``score-<criterion>`` and ``note-<criterion>`` per criterion
+    (the score sheet's table); ``scores`` holds (criterion, value, note) once clean."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+
+    def clean(self):
+        cleaned = super().clean()
+        scores = []
+        for criterion in self.criteria:
+            raw = self.data.get(f"score-{criterion.slug}", "")
+            if raw == "":
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Choose a level of the criterion's scale."), code="level"
+                ) from None
+            scores.append((criterion, value, self.data.get(f"note-{criterion.slug}", "")[:5000]))
+        if not scores:
+            raise forms.ValidationError(_("Score at least one criterion."), code="empty")
+        cleaned["scores"] = scores
+        return cleaned

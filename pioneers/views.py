@@ -1,5 +1,6 @@
 import csv
 
+from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from backend.core.errors import ApplicationError
+from backend.core.forms import ActionPage, form_action
 from backend.core.panels import page_panels
 from backend.core.permissions import coordinator_required
 from pioneers import forms, selectors, services
@@ -19,18 +21,6 @@ from pioneers.models import Application, ApplicationStatus, Criterion, ImportJob
 from pioneers.visibility import can_see, pioneer_card, pioneer_cards, viewer_for
 
 PAGE_SIZE = 20
-
-
-def _form_errors(form, exc: ApplicationError) -> None:
-    """Show a service's refusal on the form: per field where it names one."""
-    placed = False
-    for field, errors in exc.errors.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, error)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 # ---------------------------------------------------------------- directory and map
@@ -202,32 +192,42 @@ def me(request: HttpRequest) -> HttpResponse:
             "pioneers/no_profile.html",
             {"application": selectors.application_open_of(request.user)},
         )
+    context = lambda: {  # noqa: E731
+        "pioneer": pioneer,
+        "card": pioneer_card(viewer_for(request.user), pioneer),
+    }
+    if request.POST.get("remove_photo"):
+        return form_action(
+            request,
+            django_forms.Form(request.POST),
+            lambda data: services.pioneer_photo_remove(actor=request.user, pioneer=pioneer),
+            template="pioneers/me.html",
+            context=lambda: {
+                **context(),
+                "form": forms.ProfileForm(initial=_profile_initial(pioneer)),
+            },
+            success_url=reverse("pioneers:me"),
+            success_message=_("Your photo was removed."),
+            form_name="remove_photo_form",
+        )
     form = forms.ProfileForm(
         request.POST or None, request.FILES or None, initial=_profile_initial(pioneer)
     )
-    if request.method == "POST":
-        if request.POST.get("remove_photo"):
-            services.pioneer_photo_remove(actor=request.user, pioneer=pioneer)
-            messages.success(request, _("Your photo was removed."))
-            return redirect("pioneers:me")
-        if form.is_valid():
-            try:
-                services.pioneer_update(
-                    actor=request.user, pioneer=pioneer, **form.service_kwargs()
-                )
-                if form.cleaned_data.get("photo"):
-                    services.pioneer_photo_set(
-                        actor=request.user, pioneer=pioneer, upload=form.cleaned_data["photo"]
-                    )
-            except ApplicationError as exc:
-                _form_errors(form, exc)
-            else:
-                messages.success(request, _("Your profile is up to date."))
-                return redirect("pioneers:me")
-    return render(
+
+    def run(data: dict) -> None:
+        services.pioneer_update(actor=request.user, pioneer=pioneer, **form.service_kwargs())
+        if data.get("photo"):
+            services.pioneer_photo_set(actor=request.user, pioneer=pioneer, upload=data["photo"])
+
+    return form_action(
         request,
-        "pioneers/me.html",
-        {"form": form, "pioneer": pioneer, "card": pioneer_card(viewer_for(request.user), pioneer)},
+        form,
+        run,
+        template="pioneers/me.html",
+        context=context,
+        success_url=reverse("pioneers:me"),
+        success_message=_("Your profile is up to date."),
+        invalid_message=_("Check the form: it has errors."),
     )
 
 
@@ -262,38 +262,37 @@ def become(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     application = selectors.application_open_of(user)
     pioneer = selectors.pioneer_of(user)
-    form = None
-    if user.is_authenticated and pioneer is None:
-        initial = _application_initial(application) or {"display_name": user.display_name}
-        form = forms.ApplicationForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            data["themes"] = list(data["themes"])
-            try:
-                if application is not None:
-                    services.application_update(user=user, application=application, **data)
-                    messages.success(request, _("Your application was updated."))
-                else:
-                    services.application_submit(user=user, **data)
-                    messages.success(
-                        request, _("Thank you! Your application has been sent to the jury.")
-                    )
-            except ApplicationError as exc:
-                _form_errors(form, exc)
-            else:
-                return redirect("pioneers:become")
-    return render(
+    context = {
+        "criteria": selectors.criteria_with_levels(),
+        "application": application,
+        "pioneer": pioneer,
+        "past": selectors.applications_of(user).exclude(status__in=["submitted", "more_info"])
+        if user.is_authenticated
+        else [],
+    }
+    if not user.is_authenticated or pioneer is not None:
+        return render(request, "pioneers/become.html", {**context, "form": None})
+    initial = _application_initial(application) or {"display_name": user.display_name}
+    form = forms.ApplicationForm(request.POST or None, initial=initial)
+
+    def run(data: dict) -> None:
+        data = {**data, "themes": list(data["themes"])}
+        if application is not None:
+            services.application_update(user=user, application=application, **data)
+        else:
+            services.application_submit(user=user, **data)
+
+    return form_action(
         request,
-        "pioneers/become.html",
-        {
-            "criteria": selectors.criteria_with_levels(),
-            "form": form,
-            "application": application,
-            "pioneer": pioneer,
-            "past": selectors.applications_of(user).exclude(status__in=["submitted", "more_info"])
-            if user.is_authenticated
-            else [],
-        },
+        form,
+        run,
+        template="pioneers/become.html",
+        context=context,
+        success_url=reverse("pioneers:become"),
+        success_message=_("Your application was updated.")
+        if application is not None
+        else _("Thank you! Your application has been sent to the jury."),
+        invalid_message=_("Check the form: it has errors."),
     )
 
 
@@ -334,26 +333,46 @@ def _score_form_rows(sheet) -> list[dict]:
     return rows
 
 
-@login_required
-@require_GET
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _juror_required(request)
+def _application_detail_context(request: HttpRequest, pk: int) -> dict:
     application = get_object_or_404(
         Application.objects.select_related("user").prefetch_related("themes"), pk=pk
     )
     sheet = selectors.application_score_sheet(application=application, user=request.user)
+    return {
+        "application": application,
+        "sheet": sheet,
+        "score_rows": _score_form_rows(sheet),
+        "decisions": application.decisions.select_related("actor"),
+        "decision_form": forms.DecisionForm(),
+        "can_decide": request.user.has_perm("pioneers.decide_application"),
+    }
+
+
+@login_required
+@require_GET
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _juror_required(request)
     return render(
-        request,
-        "pioneers/application_detail.html",
-        {
-            "application": application,
-            "sheet": sheet,
-            "score_rows": _score_form_rows(sheet),
-            "decisions": application.decisions.select_related("actor"),
-            "decision_form": forms.DecisionForm(),
-            "can_decide": request.user.has_perm("pioneers.decide_application"),
-        },
+        request, "pioneers/application_detail.html", _application_detail_context(request, pk)
     )
+
+
+def _application_page(request: HttpRequest, pk: int) -> ActionPage:
+    """An application's page, where the scores and the decision post."""
+    return ActionPage(
+        template="pioneers/application_detail.html",
+        context=lambda: _application_detail_context(request, pk),
+        url=reverse("pioneers:application_detail", kwargs={"pk": pk}),
+    )
+
+
+def _form_error_text(form) -> str:
+    """The form's errors as one message (each after its field's label)."""
+    texts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        texts += [f"{label} : {error}" if label else error for error in errors]
+    return " ".join(str(text) for text in texts)
 
 
 @login_required
@@ -362,54 +381,39 @@ def application_score(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("pioneers.score_application"):
         raise PermissionDenied
     application = get_object_or_404(Application, pk=pk)
-    scores = []
-    criteria = {c.slug: c for c in Criterion.objects.filter(is_active=True)}
-    for slug, criterion in criteria.items():
-        raw = request.POST.get(f"score-{slug}", "")
-        if raw == "":
-            continue
-        try:
-            value = int(raw)
-        except ValueError:
-            messages.error(request, _("Choose a level of the criterion's scale."))
-            return redirect("pioneers:application_detail", pk=pk)
-        scores.append((criterion, value, request.POST.get(f"note-{slug}", "")[:5000]))
-    if not scores:
-        messages.error(request, _("Score at least one criterion."))
-        return redirect("pioneers:application_detail", pk=pk)
-    try:
-        services.application_scores_save(
-            scorer=request.user, application=application, scores=scores
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your scores were recorded."))
-    return redirect("pioneers:application_detail", pk=pk)
+    form = forms.ScoresForm(request.POST, criteria=Criterion.objects.filter(is_active=True))
+    return _application_page(request, pk).act(
+        request,
+        form,
+        lambda data: services.application_scores_save(
+            scorer=request.user, application=application, scores=data["scores"]
+        ),
+        success=_("Your scores were recorded."),
+        invalid=_form_error_text,
+        form_name="scores_form",
+    )
 
 
 @coordinator_required
 @require_POST
 def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
-    form = forms.DecisionForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label} : {error}" if label else error)
-        return redirect("pioneers:application_detail", pk=pk)
-    try:
-        result = services.application_decide(
-            actor=request.user, application=application, **form.cleaned_data
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The decision was recorded and e-mailed to the candidate."))
+
+    def success(result) -> str:
         if result.notice:
             messages.info(request, result.notice)
-    return redirect("pioneers:application_detail", pk=pk)
+        return _("The decision was recorded and e-mailed to the candidate.")
+
+    return _application_page(request, pk).act(
+        request,
+        forms.DecisionForm(request.POST),
+        lambda data: services.application_decide(
+            actor=request.user, application=application, **data
+        ),
+        success=success,
+        invalid=_form_error_text,
+        form_name="decision_form",
+    )
 
 
 # ---------------------------------------------------------------- import
@@ -418,23 +422,17 @@ def application_decision(request: HttpRequest, pk: int) -> HttpResponse:
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.import_job_create(
-                actor=request.user,
-                upload=form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ApplicationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The file was received; its import has started."))
-            return redirect("pioneers:import_detail", pk=job.pk)
-    return render(
+    return form_action(
         request,
-        "pioneers/import.html",
-        {"form": form, "jobs": ImportJob.objects.select_related("created_by")[:20]},
+        forms.ImportForm(request.POST or None, request.FILES or None),
+        lambda data: services.import_job_create(
+            actor=request.user, upload=data["file"], dry_run=data["dry_run"]
+        ),
+        template="pioneers/import.html",
+        context=lambda: {"jobs": ImportJob.objects.select_related("created_by")[:20]},
+        success_url=lambda job: reverse("pioneers:import_detail", kwargs={"pk": job.pk}),
+        success_message=_("The file was received; its import has started."),
+        invalid_message=_("Check the form: it has errors."),
     )
 
 

@@ -1,4 +1,5 @@
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -68,9 +69,15 @@ class AuditFilterForm(forms.Form):
 Context = Mapping[str, Any] | Callable[[], Mapping[str, Any]]
 
 
-def form_errors_add(form: forms.Form, error: ApplicationError) -> None:
-    """Put a service's field errors on the form's fields (the others are in its message)."""
+def form_errors_add(
+    form: forms.Form, error: ApplicationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's field errors on the form's fields (the others are in its message).
+
+    ``aliases`` names the form's field for a service's argument when they differ
+    (a service's ``options`` typed in the form's ``options_text``)."""
     for name, messages_ in error.errors.items():
+        name = (aliases or {}).get(name, name)
         if name in form.fields:
             for message in messages_:
                 form.add_error(name, message)
@@ -93,9 +100,10 @@ def form_action(
     context: Context,
     success_url: str | Callable[[Any], str],
     success_message: str | Callable[[Any], str] = "",
-    invalid_message: str = "",
+    invalid_message: str | Callable[[forms.Form], str] = "",
     form_name: str = "form",
     check: Callable[[], None] | None = None,
+    field_aliases: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """Handle a posted form the one way every page does.
 
@@ -106,7 +114,9 @@ def form_action(
     ``ApplicationError`` (its transaction rolled back: nothing changed), render ``template``
     again with ``context`` (a dict, or a callable built only then) and the bound form
     under ``form_name``: its field errors on their fields, the message in the page's
-    messages, status 400 (409 for a conflict of state).
+    messages, status 400 (409 for a conflict of state). ``invalid_message`` may be a
+    callable of the invalid form (to say which of its rules failed); ``field_aliases``
+    maps a service's argument to the form's field that holds it.
 
     ``check()``, if given, runs first on every POST (a rate limit, say): an
     ``ApplicationError`` it raises re-renders the page the same way, the form unread by
@@ -128,15 +138,53 @@ def form_action(
         try:
             result = run(form.cleaned_data)
         except ApplicationError as error:
-            form_errors_add(form, error)
+            form_errors_add(form, error, field_aliases)
             message, status = error.message, error_status(error)
         else:
             text = success_message(result) if callable(success_message) else success_message
             if text:
                 messages.success(request, text)
             return redirect(success_url(result) if callable(success_url) else success_url)
+    if callable(message):
+        message = message(form)
     if message:
         messages.error(request, message)
     values = dict(context() if callable(context) else context)
     values[form_name] = form
     return render(request, template, values, status=status)
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """A page whose forms post actions to their own views (a project's, a vote's, a
+    resource's page): each view hands its form and service call to ``act``; success comes
+    back to ``url`` with a flash, a refusal shows the page again (``context`` is read
+    only then: a refused action left the data as it was) with the bound form under
+    ``form_name``, its errors and the message."""
+
+    template: str
+    context: Callable[[], Mapping[str, Any]]
+    url: str
+
+    def act(
+        self,
+        request: HttpRequest,
+        form: forms.Form,
+        run: Callable[[dict[str, Any]], Any],
+        *,
+        success: str | Callable[[Any], str],
+        invalid: str | Callable[[forms.Form], str] = "",
+        form_name: str = "form",
+        success_url: str | Callable[[Any], str] = "",
+    ) -> HttpResponse:
+        return form_action(
+            request,
+            form,
+            run,
+            template=self.template,
+            context=self.context,
+            success_url=success_url or self.url,
+            success_message=success,
+            invalid_message=invalid,
+            form_name=form_name,
+        )

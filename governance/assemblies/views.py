@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backend.core.forms import form_action
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import coordinator_required
 from backend.core.throttles import (
     ResolutionVoteRateThrottle,
@@ -23,7 +23,6 @@ from governance.assemblies.models import (
     ResolutionStatus,
     ResolutionVote,
 )
-from governance.errors import GovernanceError
 from governance.models import Membership
 
 MANAGE = "governance.manage_assemblies"
@@ -154,14 +153,7 @@ def assembly_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def assembly_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Live voting: every open resolution, one ballot per member the voter speaks for."""
-    assembly = _visible_assembly(request, pk)
-    me = _my_membership(request)
-    if me is None:
-        messages.error(request, _("Only members vote in the general assembly."))
-        return redirect("governance:assembly_detail", pk=pk)
+def _vote_context(request: HttpRequest, assembly: Assembly, me: Membership) -> dict:
     members = selectors.voter_represented_members(assembly=assembly, voter=me)
     open_resolutions = list(assembly.resolutions.filter(status=ResolutionStatus.OPEN))
     votes = {
@@ -175,10 +167,21 @@ def assembly_vote(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for r in open_resolutions
     ]
+    return {"assembly": assembly, "ballots": ballots, "me": me}
+
+
+@login_required
+def assembly_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Live voting: every open resolution, one ballot per member the voter speaks for."""
+    assembly = _visible_assembly(request, pk)
+    me = _my_membership(request)
+    if me is None:
+        messages.error(request, _("Only members vote in the general assembly."))
+        return redirect("governance:assembly_detail", pk=pk)
     template = (
         "governance/assemblies/_ballots.html" if request.htmx else "governance/assemblies/vote.html"
     )
-    return render(request, template, {"assembly": assembly, "ballots": ballots, "me": me})
+    return render(request, template, _vote_context(request, assembly, me))
 
 
 @login_required
@@ -187,23 +190,31 @@ def resolution_vote(request: HttpRequest, pk: int) -> HttpResponse:
     if web_throttled(request, ResolutionVoteRateThrottle):
         return too_many_requests_page(request)
     resolution = get_object_or_404(Resolution.objects.select_related("assembly"), pk=pk)
-    form = forms.VoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose yes, no or abstain."))
-    else:
-        on_behalf = form.cleaned_data["on_behalf_of"]
+    assembly = _visible_assembly(request, resolution.assembly_id)
+    me = _my_membership(request)
+    if me is None:
+        messages.error(request, _("Only members vote in the general assembly."))
+        return redirect("governance:assembly_detail", pk=assembly.pk)
+
+    def run(data: dict):
+        on_behalf = data["on_behalf_of"]
         member = Membership.objects.filter(pk=on_behalf).first() if on_behalf else None
-        try:
-            services.resolution_vote_cast(
-                user=request.user,
-                resolution=resolution,
-                choice=form.cleaned_data["choice"],
-                on_behalf_of=member,
-            )
-            messages.success(request, _("Vote recorded."))
-        except GovernanceError as exc:
-            messages.error(request, exc.message)
-    return redirect("governance:assembly_vote", pk=resolution.assembly_id)
+        return services.resolution_vote_cast(
+            user=request.user, resolution=resolution, choice=data["choice"], on_behalf_of=member
+        )
+
+    return form_action(
+        request,
+        forms.VoteForm(request.POST),
+        run,
+        template="governance/assemblies/vote.html",
+        # Read again: a refused ballot leaves the votes as they are in the database.
+        context=lambda: _vote_context(request, assembly, me),
+        success_url=reverse("governance:assembly_vote", kwargs={"pk": assembly.pk}),
+        success_message=_("Vote recorded."),
+        invalid_message=_("Choose yes, no or abstain."),
+        form_name="vote_form",
+    )
 
 
 def _console_context(pk: int) -> dict:
@@ -224,21 +235,13 @@ def assembly_console(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/assemblies/console.html", _console_context(pk))
 
 
-def _on_console(
-    request, assembly, form, run, *, success: str, invalid: str = "", form_name: str = "form"
-) -> HttpResponse:
-    """An action posted from the assembly's console: back to it, or the console again
-    with the form, its errors and the message (400, 409 for a conflict of state)."""
-    return form_action(
-        request,
-        form,
-        run,
+def _console_page(request: HttpRequest, assembly: Assembly) -> ActionPage:
+    """The assembly's console, where every coordinator's action posts: back to it, or
+    the console again with the form, its errors and the message."""
+    return ActionPage(
         template="governance/assemblies/console.html",
         context=lambda: _console_context(assembly.pk),
-        success_url=reverse("governance:assembly_console", kwargs={"pk": assembly.pk}),
-        success_message=success,
-        invalid_message=invalid,
-        form_name=form_name,
+        url=reverse("governance:assembly_console", kwargs={"pk": assembly.pk}),
     )
 
 
@@ -246,9 +249,8 @@ def _step(service, success: str):
     """Convene, open or close: a button, no fields."""
 
     def view(request: HttpRequest, assembly: Assembly) -> HttpResponse:
-        return _on_console(
+        return _console_page(request, assembly).act(
             request,
-            assembly,
             django_forms.Form(request.POST),
             lambda data: service(actor=request.user, assembly=assembly),
             success=success,
@@ -269,9 +271,8 @@ def assembly_attendance(request: HttpRequest, assembly: Assembly) -> HttpRespons
             actor=request.user, assembly=assembly, giver=data["member"], holder=data["proxy_holder"]
         )
 
-    return _on_console(
+    return _console_page(request, assembly).act(
         request,
-        assembly,
         forms.AttendanceForm(request.POST),
         run,
         success=_("Attendance recorded."),
@@ -281,9 +282,8 @@ def assembly_attendance(request: HttpRequest, assembly: Assembly) -> HttpRespons
 
 
 def assembly_resolution(request: HttpRequest, assembly: Assembly) -> HttpResponse:
-    return _on_console(
+    return _console_page(request, assembly).act(
         request,
-        assembly,
         forms.ResolutionForm(request.POST),
         lambda data: services.resolution_create(actor=request.user, assembly=assembly, **data),
         success=_("Resolution added to the agenda."),
@@ -293,9 +293,8 @@ def assembly_resolution(request: HttpRequest, assembly: Assembly) -> HttpRespons
 
 
 def assembly_document(request: HttpRequest, assembly: Assembly) -> HttpResponse:
-    return _on_console(
+    return _console_page(request, assembly).act(
         request,
-        assembly,
         forms.DocumentForm(request.POST, request.FILES),
         lambda data: services.assembly_document_add(actor=request.user, assembly=assembly, **data),
         success=_("Document added."),
@@ -333,9 +332,8 @@ def resolution_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     service = {"open": services.resolution_open, "close": services.resolution_close}.get(action)
     if service is None:
         raise Http404
-    return _on_console(
+    return _console_page(request, resolution.assembly).act(
         request,
-        resolution.assembly,
         django_forms.Form(request.POST),
         lambda data: service(actor=request.user, resolution=resolution),
         success=_("Vote opened.") if action == "open" else _("Vote closed."),

@@ -1,17 +1,16 @@
 """Pages of the representative election: elections and candidates, standing, the vote."""
 
 import rules
-from django.contrib import messages
+from django import forms as django_forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backend.core.forms import form_action
 from backend.core.permissions import rule_required
-from governance.errors import GovernanceError
 from governance.representative import selectors, services
 from governance.representative.forms import CandidacyForm, ElectionForm, PutToVoteForm
 from governance.representative.models import Candidacy
@@ -100,13 +99,17 @@ def candidacy_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     candidacy = Candidacy.objects.filter(pk=pk, membership__user=request.user).first()
     if candidacy is None:
         raise Http404
-    try:
-        services.candidacy_withdraw(user=request.user, candidacy=candidacy)
-    except GovernanceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your candidacy is withdrawn."))
-    return redirect("governance:representative_detail", pk=candidacy.election_id)
+    election = candidacy.election
+    return form_action(
+        request,
+        django_forms.Form(request.POST),
+        lambda data: services.candidacy_withdraw(user=request.user, candidacy=candidacy),
+        template="governance/representative/detail.html",
+        context=lambda: _detail_context(request, election),
+        success_url=reverse("governance:representative_detail", kwargs={"pk": election.pk}),
+        success_message=_("Your candidacy is withdrawn."),
+        form_name="withdraw_form",
+    )
 
 
 @rule_required(MANAGE)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from backend.core.forms import form_action
+from backend.core.forms import ActionPage, form_action
 from backend.core.permissions import coordinator_required
 from backend.core.throttles import BallotRateThrottle, too_many_requests_message, web_throttled
 from governance.errors import GovernanceError
@@ -88,15 +88,18 @@ def _vote_detail_context(request: HttpRequest, pk: int) -> dict:
 def _on_vote(request, pk, form, run, *, success: str, success_url: str = "") -> HttpResponse:
     """A coordinator's action posted from the vote's page: on to the page (or
     ``success_url``), or the page again with the form and the message (400/409)."""
-    return form_action(
+    page = ActionPage(
+        template="governance/votes/detail.html",
+        context=lambda: _vote_detail_context(request, pk),
+        url=reverse("governance:vote_detail", kwargs={"pk": pk}),
+    )
+    return page.act(
         request,
         form,
         run,
-        template="governance/votes/detail.html",
-        context=lambda: _vote_detail_context(request, pk),
-        success_url=success_url or reverse("governance:vote_detail", kwargs={"pk": pk}),
-        success_message=success,
-        invalid_message=_("Check the form: it has errors."),
+        success=success,
+        success_url=success_url,
+        invalid=_("Check the form: it has errors."),
         form_name="schedule_form",
     )
 
@@ -366,42 +369,35 @@ def vote_ballots_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vote_create(request: HttpRequest) -> HttpResponse:
     form = forms.VoteCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def run(data: dict) -> Vote:
         options = [services.OptionInput(label=label) for label in form.option_labels()]
         options += [services.OptionInput.project(ref) for ref in data["projects"]]
-        try:
-            vote = services.vote_create(
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                method=data["method"],
-                options=options,
-                grades=form.grade_names(),
-                opens_at=data["opens_at"],
-                closes_at=data["closes_at"],
-                secret=data["secret"],
-                colleges=list(data["colleges"]),
-                pioneers_only=data["pioneers_only"],
-            )
-        except GovernanceError as exc:
-            _form_errors(form, exc, aliases={"options": "options_text", "grades": "grades_text"})
-        else:
-            messages.success(request, _("The vote is created."))
-            return redirect("governance:vote_detail", pk=vote.pk)
-    return render(request, "governance/votes/create.html", {"form": form})
+        return services.vote_create(
+            actor=request.user,
+            title=data["title"],
+            description=data["description"],
+            method=data["method"],
+            options=options,
+            grades=form.grade_names(),
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            secret=data["secret"],
+            colleges=list(data["colleges"]),
+            pioneers_only=data["pioneers_only"],
+        )
 
-
-def _form_errors(form, exc: GovernanceError, aliases: dict[str, str] | None = None) -> None:
-    aliases = aliases or {}
-    placed = False
-    for field, errors in exc.errors.items():
-        name = aliases.get(field, field)
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
+    return form_action(
+        request,
+        form,
+        run,
+        template="governance/votes/create.html",
+        context={},
+        success_url=lambda vote: reverse("governance:vote_detail", kwargs={"pk": vote.pk}),
+        success_message=_("The vote is created."),
+        invalid_message=_("Check the form: it has errors."),
+        field_aliases={"options": "options_text", "grades": "grades_text"},
+    )
 
 
 @coordinator_required

@@ -1,37 +1,45 @@
 """Import pioneers from a CSV or GeoJSON catalogue (e.g. the filmed initiatives of the
 On passe à l'acte media).
 
-How a run behaves:
-- every row is checked first; a bad row is reported (line number and reason) and
-  skipped, the others go on;
-- the rows that passed are then written in ONE transaction: if anything fails while
-  writing, nothing of the run is written (never a half-imported catalogue);
+The reading, the batches and the one transaction are the kit's (``backend/core/imports``):
+- every row is checked; a bad row is reported (line number and reason) and skipped, the
+  others go on, written by batches;
+- the whole run is ONE transaction: if anything fails while writing, nothing of the run
+  is written (never a half-imported catalogue);
 - a row is matched on its external id: a re-run updates the same profiles instead of
   creating new ones, so running the same file twice changes nothing the second time;
 - a dry run does everything, then rolls back: its report is exactly what a real run
   would do.
 """
 
-import csv
 import io
-import json
 import secrets
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from backend.core.imports import (
+    ImportFile,
+    ImportReport,
+    ImportSpec,
+    Progress,
+    external_id_of,
+    import_transaction,
+)
 from backend.core.services import audit_record
 from pioneers.errors import PioneersError
 from pioneers.models import ImportJob, ImportStatus, Pioneer, Theme
 from pioneers.search import search_documents_refresh
 from pioneers.services.profiles import clean_profile_fields, skills_resolve
 from territories.services import territory_resolve_communes
+
+__all__ = ["ImportReport", "import_job_create", "import_job_run", "pioneers_import"]
 
 MAX_ROWS = 50_000
 BATCH = 500
@@ -52,24 +60,14 @@ ALIASES = {
     "themes": ("themes", "thèmes", "theme"),
     "skills": ("skills", "compétences", "competences"),
 }
-_LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
-
-
-class _Rollback(Exception):
-    """Raised at the end of a dry run to undo everything it wrote."""
-
-
-@dataclass
-class ImportReport:
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    dry_run: bool = False
-
-    def reject(self, line: int, reason: str) -> None:
-        self.rejected.append({"line": line, "reason": reason})
+SPEC = ImportSpec(
+    aliases=ALIASES,
+    error=PioneersError,
+    header_message=gettext_lazy(
+        "The CSV file needs a header line (external_id, display_name, solution_title…)."
+    ),
+    max_rows=MAX_ROWS,
+)
 
 
 @dataclass
@@ -79,9 +77,6 @@ class _Row:
     fields: dict[str, Any]
     themes: list[int]
     skills: list[str]
-
-
-Progress = Callable[[int, int], None]
 
 
 def _split(value: Any) -> list[str]:
@@ -95,106 +90,6 @@ def _split(value: Any) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = _LOOKUP.get(str(key or "").strip().lower().replace(" ", "_"))
-        if name and name not in row:
-            row[name] = value
-    return row
-
-
-def read_rows(content: bytes, *, name: str = "") -> tuple[list[tuple[int, dict]], str]:
-    """Parse a file into (line, row) pairs; the format comes from its content."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")
-        except UnicodeDecodeError:
-            raise PioneersError(
-                _("The file is neither UTF-8 nor Windows-1252 text."), code="import_encoding"
-            ) from None
-    stripped = text.lstrip()
-    if stripped.startswith("{") or name.lower().endswith((".geojson", ".json")):
-        return _geojson_rows(stripped), "geojson"
-    return _csv_rows(text), "csv"
-
-
-def _csv_rows(text: str) -> list[tuple[int, dict]]:
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    if not reader.fieldnames or not any(_LOOKUP.get(f.strip().lower()) for f in reader.fieldnames):
-        raise PioneersError(
-            _("The CSV file needs a header line (external_id, display_name, solution_title…)."),
-            code="import_header",
-        )
-    rows = []
-    try:
-        for record in reader:
-            if len(rows) >= MAX_ROWS:
-                raise PioneersError(
-                    _("At most %(max)d rows per file.") % {"max": MAX_ROWS}, code="import_too_big"
-                )
-            # line_num is the physical line the record ended on: the line a person sees.
-            rows.append((reader.line_num, _normalise(record)))
-    except csv.Error as exc:
-        raise PioneersError(
-            _("The CSV file is malformed near line %(line)d: %(error)s")
-            % {"line": reader.line_num, "error": exc},
-            code="import_malformed",
-        ) from None
-    return rows
-
-
-def _geojson_rows(text: str) -> list[tuple[int, dict]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PioneersError(
-            _("The GeoJSON file is not valid JSON (line %(line)d).") % {"line": exc.lineno},
-            code="import_malformed",
-        ) from None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise PioneersError(
-            _("A GeoJSON file must hold a FeatureCollection."), code="import_malformed"
-        )
-    features = data.get("features")
-    if not isinstance(features, list):
-        raise PioneersError(_("The FeatureCollection has no features."), code="import_malformed")
-    if len(features) > MAX_ROWS:
-        raise PioneersError(
-            _("At most %(max)d rows per file.") % {"max": MAX_ROWS}, code="import_too_big"
-        )
-    rows = []
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict):
-            rows.append((number, {"_error": _("This feature is not an object.")}))
-            continue
-        properties = feature.get("properties") or {}
-        row = _normalise(properties if isinstance(properties, dict) else {})
-        if "external_id" not in row and feature.get("id") is not None:
-            row["external_id"] = feature["id"]
-        geometry = feature.get("geometry")
-        if geometry:
-            coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
-            if (
-                not isinstance(geometry, dict)
-                or geometry.get("type") != "Point"
-                or not isinstance(coordinates, list)
-                or len(coordinates) < 2
-            ):
-                row["_error"] = _("The geometry must be a Point [longitude, latitude].")
-            else:
-                row["longitude"], row["latitude"] = coordinates[0], coordinates[1]
-        rows.append((number, row))
-    return rows
-
-
 def _theme_index() -> dict[str, int]:
     index: dict[str, int] = {}
     for theme in Theme.objects.all():
@@ -204,33 +99,27 @@ def _theme_index() -> dict[str, int]:
     return index
 
 
-def _check(
-    rows: list[tuple[int, dict]], report: ImportReport, progress: Progress | None
-) -> list[_Row]:
-    themes = _theme_index()
-    seen: dict[str, int] = {}
-    good: list[_Row] = []
-    for done, (line, raw) in enumerate(rows, start=1):
-        if progress and (done % BATCH == 0 or done == len(rows)):
-            progress(done, len(rows))
-        if raw.get("_error"):
-            report.reject(line, raw["_error"])
-            continue
-        external_id = str(raw.get("external_id") or "").strip()
-        if not external_id:
-            report.reject(line, _("The external id is missing."))
-            continue
-        if len(external_id) > 120:
-            report.reject(line, _("The external id is longer than 120 characters."))
-            continue
-        if external_id in seen:
+class _Checker:
+    """Checks one row after the other, remembering the external ids already seen."""
+
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+        self.themes = _theme_index()
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, line: int, raw: dict) -> "_Row | None":
+        report = self.report
+        external_id = external_id_of(line, raw, report)
+        if external_id is None:
+            return None
+        if external_id in self.seen:
             report.reject(
                 line,
                 _("The external id « %(id)s » already appears on line %(line)d.")
-                % {"id": external_id, "line": seen[external_id]},
+                % {"id": external_id, "line": self.seen[external_id]},
             )
-            continue
-        seen[external_id] = line
+            return None
+        self.seen[external_id] = line
         fields = {
             name: raw.get(name)
             for name in (
@@ -256,28 +145,25 @@ def _check(
                 "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.errors.items())
                 or exc.message,
             )
-            continue
+            return None
         theme_ids, unknown = [], []
         for name in _split(raw.get("themes")):
-            theme_id = themes.get(slugify(name))
+            theme_id = self.themes.get(slugify(name))
             (theme_ids.append(theme_id) if theme_id else unknown.append(name))
         if unknown:
             report.reject(line, _("Unknown theme(s): %(themes)s.") % {"themes": ", ".join(unknown)})
-            continue
-        good.append(
-            _Row(
-                line=line,
-                external_id=external_id,
-                fields=clean,
-                themes=sorted(set(theme_ids)),
-                skills=_split(raw.get("skills"))[:30],
-            )
+            return None
+        return _Row(
+            line=line,
+            external_id=external_id,
+            fields=clean,
+            themes=sorted(set(theme_ids)),
+            skills=_split(raw.get("skills"))[:30],
         )
-    return good
 
 
 def _write(rows: list[_Row], report: ImportReport) -> list[int]:
-    """Create or update every checked row, in bulk; returns the ids written."""
+    """Create or update a batch of checked rows, in bulk; returns the ids written."""
     existing = {
         p.external_id: p
         for p in Pioneer.objects.filter(external_id__in=[r.external_id for r in rows])
@@ -357,45 +243,36 @@ def _write(rows: list[_Row], report: ImportReport) -> list[int]:
         ],
         batch_size=BATCH,
     )
-    report.created = len(new)
-    report.updated = len(really_changed)
-    report.unchanged = len(changed) - len(really_changed)
+    report.created += len(new)
+    report.updated += len(really_changed)
+    report.unchanged += len(changed) - len(really_changed)
     return touched
 
 
 def pioneers_import(
     *,
     actor,
-    content: bytes,
+    content: bytes | None = None,
+    handle: IO[bytes] | None = None,
     name: str = "",
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Check every row, then write the good ones in one transaction (see the module)."""
-    parsed, file_format = read_rows(content, name=name)
-    report = ImportReport(total=len(parsed), dry_run=dry_run)
-    rows = _check(parsed, report, progress)
-    try:
-        with transaction.atomic():
-            touched = _write(rows, report) if rows else []
-            search_documents_refresh(pioneer_ids=touched)
-            audit_record(
-                actor=actor,
-                action="pioneer.import",
-                data={
-                    "file": name[:200],
-                    "format": file_format,
-                    "dry_run": dry_run,
-                    "rows": report.total,
-                    "created": report.created,
-                    "updated": report.updated,
-                    "rejected": len(report.rejected),
-                },
-            )
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
+    """Check every row, and write the good ones by batches in one transaction (see the
+    module). The file is ``content``, or a seekable binary ``handle`` read as a stream."""
+    source = ImportFile.open(
+        io.BytesIO(content or b"") if handle is None else handle, name=name, spec=SPEC
+    )
+    report = ImportReport(total=source.total, dry_run=dry_run)
+    check = _Checker(report)
+    with import_transaction(dry_run=dry_run):
+        for batch in source.batches(check=check, report=report, size=BATCH, progress=progress):
+            search_documents_refresh(pioneer_ids=_write(batch, report))
+        audit_record(
+            actor=actor,
+            action="pioneer.import",
+            data=report.audit_data(source=source),
+        )
     return report
 
 
@@ -444,14 +321,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
     try:
         with job.file.open("rb") as handle:
-            content = handle.read()
-        report = pioneers_import(
-            actor=job.created_by,
-            content=content,
-            name=job.original_name,
-            dry_run=job.dry_run,
-            progress=progress,
-        )
+            report = pioneers_import(
+                actor=job.created_by,
+                handle=handle,
+                name=job.original_name,
+                dry_run=job.dry_run,
+                progress=progress,
+            )
     except PioneersError as exc:
         ImportJob.objects.filter(pk=job_id).update(
             status=ImportStatus.FAILED, error=exc.message, finished_at=timezone.now()

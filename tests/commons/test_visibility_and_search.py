@@ -157,7 +157,7 @@ def test_feedback_is_counted_and_reads_are_a_counter(client, publish, member, us
     resource.refresh_from_db()
     assert (resource.feedback_count, resource.used_count, resource.rating_average) == (2, 1, 4.0)
     again = client.post(f"/ressources/{resource.slug}/avis/", {"used": "on", "rating": "1"})
-    assert again.status_code == 302
+    assert again.status_code == 409  # the page again with the message: nothing counted twice
     resource.refresh_from_db()
     assert resource.feedback_count == 2
     assert resource.rating_sum == 4

@@ -46,7 +46,6 @@ NOT_ACTIONS = {
     "checkout_session_create": "calls Stripe; contribution_checkout_start records it",
     "stripe_event_verify": "checks a signature",
     "share_subscription_id_of": "a pure function (reads an event's metadata)",
-    "read_rows": "parses an uploaded file",
     "department_of": "a pure function",
     "clean_profile_fields": "validation",
     "skills_resolve": "a read that may add vocabulary words",

@@ -25,16 +25,38 @@ ROOT = Path(__file__).resolve().parents[2]
 # The view modules whose forms are all on the one pattern (add a module once converted).
 FORM_ACTION_MODULES = (
     "backend/accounts/views.py",
+    "commons/views.py",
+    "events/views.py",
+    "governance/assemblies/views.py",
+    "governance/representative/views.py",
     "governance/threads/views.py",
+    "governance/votes/views.py",
     "marketplace/views/contributions.py",
     "marketplace/views/funds.py",
     "marketplace/views/ledger.py",
     "marketplace/views/listings.py",
+    "pioneers/views.py",
     "projects/views.py",
 )
 
 # Functions that handle no posted form, each with its reason: (module, function) → why.
 ALLOWLIST = {
+    (
+        "commons/views.py",
+        "start",
+    ): "the three questions of a GET page: an unanswered one recommends nothing, no error",
+    (
+        "pioneers/views.py",
+        "_directory_filters",
+    ): "the filters of a GET page: an invalid filter filters on nothing, no error shown",
+    (
+        "governance/votes/views.py",
+        "vote_ballot",
+    ): "the ballot's receipt is shown once, on the answer itself: no redirect after success",
+    (
+        "governance/votes/views.py",
+        "vote_receipt",
+    ): "a look-up of a receipt that writes nothing: its answer is the page itself",
     (
         "marketplace/views/listings.py",
         "listing_list",

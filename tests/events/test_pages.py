@@ -59,7 +59,7 @@ def test_the_coordinator_creates_and_closes_with_minutes(coordinator_client, mem
     Registration.objects.create(event=event, user=member, status="registered")
     # no minutes: refused, nothing changes
     refused = coordinator_client.post(f"/evenements/{event.pk}/cloturer/", {"minutes": ""})
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     event.refresh_from_db()
     assert event.status == "scheduled"
     coordinator_client.post(f"/evenements/{event.pk}/cloturer/", {

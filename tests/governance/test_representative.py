@@ -5,6 +5,7 @@ pages and the API."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.core.models import OutboxEmail
@@ -244,6 +245,33 @@ def test_standing_from_the_page_and_its_errors(client, election, pioneers):
     html = client.get(f"/membres/representant/{election.pk}/").content.decode()
     assert STATEMENT in html
     assert "Retirer ma candidature" in html
+
+
+def test_withdrawing_from_the_page_and_the_refusal_once_put_to_the_vote(
+    client, coordinator, election, pioneers
+):
+    first, _second = _stand(pioneers[0], election), _stand(pioneers[1], election)
+    third = _stand(pioneers[2], election)
+    client.force_login(pioneers[0].user)
+    url = reverse("governance:representative_withdraw", kwargs={"pk": first.pk})
+    response = client.post(url)
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.withdrawn_at is not None
+    # someone else's candidacy is not found
+    assert (
+        client.post(
+            reverse("governance:representative_withdraw", kwargs={"pk": third.pk})
+        ).status_code
+        == 404
+    )
+    # once put to the vote, the page is shown again with the refusal, nothing changed
+    _to_vote(coordinator, election)
+    client.force_login(pioneers[2].user)
+    response = client.post(reverse("governance:representative_withdraw", kwargs={"pk": third.pk}))
+    assert response.status_code == 409
+    third.refresh_from_db()
+    assert third.withdrawn_at is None
 
 
 def test_the_coordinator_puts_the_election_to_the_vote_from_its_page(

@@ -392,8 +392,12 @@ def test_a_bad_vote_form_rerenders_with_the_message(coordinator_client, colleges
             "closes_at": (now + DAY).strftime("%Y-%m-%dT%H:%M"),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Un scrutin compte entre 2 et 50 options." in response.content.decode()
+    # The service's ``options`` error lands on the form's field that holds them.
+    assert response.context["form"].errors["options_text"] == [
+        "Un scrutin compte entre 2 et 50 options."
+    ]
     assert not Vote.objects.exists()
 
 

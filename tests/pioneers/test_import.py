@@ -211,7 +211,8 @@ def test_an_upload_of_the_wrong_kind_rerenders(coordinator_client):
     response = coordinator_client.post(
         "/pionniers/import/", {"file": SimpleUploadedFile("x.exe", b"MZ")}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "Envoyez un fichier .csv ou .geojson." in response.content.decode()
     assert not ImportJob.objects.exists()
 
 

@@ -190,7 +190,7 @@ def test_my_profile_page_rerenders_bad_input(client, pioneer, owner):
         "/pionniers/moi/",
         {"display_name": "X", "solution_title": "Y", "latitude": "95", "longitude": "1"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     pioneer.refresh_from_db()
     assert pioneer.display_name != "X"
 
