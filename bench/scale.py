@@ -240,17 +240,26 @@ class _Seeder:
 
     def run(self) -> dict:
         self.say(f"Seeding {self.counts} ...")
+        # One transaction per step, as services run in production: each step takes its
+        # locks in the global order (backend/core/locks.py) within its own transaction
+        # (closing the vote selects its winning project, the resolution's close then locks
+        # an assembly's rows: one transaction for both would lock out of order). A seed that
+        # fails keeps the steps before it: start again from an empty database.
+        for name, step in (
+            ("colleges and members", self._members),
+            ("pioneers (import service)", self._pioneers),
+            ("projects and concern", self._projects),
+            ("ranking (publish service)", self._ranking),
+            ("closed vote and its ballots", self._closed_vote),
+            ("open vote", self._open_vote),
+            ("assembly resolution", self._resolution),
+            ("time accounts and transfers", self._ledger),
+            ("listings", self._listings),
+            ("observatory (self-assessments, aggregates)", self._observatory),
+        ):
+            with transaction.atomic():
+                self._step(name, step)
         with transaction.atomic():
-            self._step("colleges and members", self._members)
-            self._step("pioneers (import service)", self._pioneers)
-            self._step("projects and concern", self._projects)
-            self._step("ranking (publish service)", self._ranking)
-            self._step("closed vote and its ballots", self._closed_vote)
-            self._step("open vote", self._open_vote)
-            self._step("assembly resolution", self._resolution)
-            self._step("time accounts and transfers", self._ledger)
-            self._step("listings", self._listings)
-            self._step("observatory (self-assessments, aggregates)", self._observatory)
             _sequences_reset(
                 [User, Membership, ShareSubscription, CharterAcceptance, Project, ConcernFlag,
                  Vote, VoteOption, Participation, Attendance, ResolutionVote, TimeAccount,

@@ -16,7 +16,7 @@ from marketplace.models import Listing, TimeAccount, TimeTransfer
 from marketplace.selectors.ledger import ledger_integrity_problems
 from pioneers.models import Pioneer
 from projects.lifecycle import RANKED_STATES
-from projects.models import Project, RankingSnapshot
+from projects.models import Project, ProjectTransition, RankingSnapshot
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,18 @@ def test_the_resolution_is_counted_and_the_projects_counters_match_their_rows(se
     for project in Project.objects.annotate(flags=Count("concern_flags")):
         assert project.concern_count == project.flags
     snapshot = RankingSnapshot.objects.get()
-    assert snapshot.entries.count() == Project.objects.filter(status__in=RANKED_STATES).count()
+    # The ranking was published before the closed vote, whose close decided its projects
+    # (issue 15 §1): those it moved out of the ranked states were ranked too.
+    ranked_now = Project.objects.filter(status__in=RANKED_STATES).count()
+    moved_out = (
+        ProjectTransition.objects.filter(from_status__in=RANKED_STATES)
+        .exclude(to_status__in=RANKED_STATES)
+        .values("project")
+        .distinct()
+        .count()
+    )
+    assert snapshot.entries.count() == ranked_now + moved_out
+    assert Vote.objects.get(title="Choix des projets communs").outcome_applied_at is not None
 
 
 def test_pioneers_and_listings_are_there_with_their_links(seeded):
