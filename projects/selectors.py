@@ -93,6 +93,23 @@ def ranking_latest_snapshot() -> RankingSnapshot | None:
     return RankingSnapshot.objects.order_by("-published_at", "-id").first()
 
 
+def ranking_extra_criteria(snapshot: RankingSnapshot | None) -> list[dict]:
+    """The optional criteria a published ranking weighed (weight > 0), with their label:
+    the terms its published formula adds."""
+    from projects.ranking_criteria import ranking_criterion
+
+    if snapshot is None:
+        return []
+    out = []
+    for key, weight in sorted((snapshot.extra_weights or {}).items()):
+        criterion = ranking_criterion(key)
+        if weight > 0:
+            out.append(
+                {"key": key, "weight": weight, "label": criterion.label if criterion else key}
+            )
+    return out
+
+
 def ranking_entries(*, snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
     return snapshot.entries.select_related("project").order_by("rank", "id")
 
