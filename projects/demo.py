@@ -10,6 +10,7 @@ from pioneers.models import Theme
 from projects import services
 from projects.errors import ProjectError
 from projects.models import Project, RankingSnapshot
+from projects.services.proposals import project_commune_of
 
 _PATHS = {
     "draft": [],
@@ -101,6 +102,8 @@ def seed(*, stdout) -> None:
             needed_skills=skills,
             needed_minutes=hours * 60,
             created_by=people[author],
+            # Where the service puts a proposal: its proposer's commune.
+            territory_id=project_commune_of([people[author]]),
         )
         project.authors.add(people[author])
         # Two themes per project, spread over the seed's themes.

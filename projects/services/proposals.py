@@ -63,7 +63,7 @@ def _check_co_authors(co_authors: Iterable[User]) -> list[User]:
     return people
 
 
-def _commune_of(people: list[User]) -> str | None:
+def project_commune_of(people: list[User]) -> str | None:
     """A project lies in the commune of the pioneer who proposes it, or else of the
     first co-author with a located pioneer profile."""
     located = dict(
@@ -107,7 +107,7 @@ def project_create(
         needed_skills=needed_skills,
         needed_minutes=needed_minutes,
         created_by=actor,
-        territory_id=_commune_of([actor, *people]),
+        territory_id=project_commune_of([actor, *people]),
     )
     project.authors.add(actor, *people)
     project.themes.set(list(themes))
