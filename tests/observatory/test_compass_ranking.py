@@ -67,6 +67,10 @@ def test_the_ranking_page_weighs_the_compass_score(grid, coordinator, member, cl
     assert 'class="ranking-formula"' in html
     assert "+ 3 × " in html
     assert "1 + 1 + 1 + 3" in html
+    from projects.federation import ranking_formula
+
+    criteria = {c["code"]: c["weight"] for c in ranking_formula()["criteria"]}
+    assert criteria == {"concern": 1, "cost": 1, "self_financing": 1, "compass": 3}
     negative = client.post(reverse("projects:ranking"), {**base, "weight_extra_compass": -1})
     assert negative.status_code == 400
     assert RankingSnapshot.objects.count() == 3
