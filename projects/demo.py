@@ -10,7 +10,7 @@ from pioneers.models import Theme
 from projects import services
 from projects.errors import ProjectError
 from projects.models import Project, RankingSnapshot
-from projects.services.proposals import project_commune_of
+from projects.selectors import project_commune_of
 
 _PATHS = {
     "draft": [],

@@ -180,3 +180,16 @@ def project_list_authored(*, user) -> QuerySet[Project]:
     if user is None or not user.is_authenticated:
         return Project.objects.none()
     return Project.objects.filter(authors=user).order_by("-updated_at", "-id")
+
+
+def project_commune_of(people: list[User]) -> str | None:
+    """A project lies in the commune of the pioneer who proposes it, or else of the
+    first co-author with a located pioneer profile."""
+    from pioneers.models import Pioneer
+
+    located = dict(
+        Pioneer.objects.filter(user__in=people, territory__isnull=False).values_list(
+            "user_id", "territory_id"
+        )
+    )
+    return next((located[p.pk] for p in people if p.pk in located), None)

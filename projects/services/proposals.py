@@ -10,7 +10,7 @@ from backend.accounts.models import User
 from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from backend.core.uploads import UploadRejected, upload_check_content
-from pioneers.models import Pioneer, Theme
+from pioneers.models import Theme
 from projects.errors import ProjectError
 from projects.lifecycle import EDITABLE_BY_AUTHORS
 from projects.models import (
@@ -20,6 +20,7 @@ from projects.models import (
     ProjectAttachment,
 )
 from projects.roles import is_active_member
+from projects.selectors import project_commune_of
 from projects.services._common import forbidden
 
 EDITABLE_FIELDS = (
@@ -61,17 +62,6 @@ def _check_co_authors(co_authors: Iterable[User]) -> list[User]:
             }
             raise ProjectError(message, code="author_not_member", errors={"authors": [message]})
     return people
-
-
-def project_commune_of(people: list[User]) -> str | None:
-    """A project lies in the commune of the pioneer who proposes it, or else of the
-    first co-author with a located pioneer profile."""
-    located = dict(
-        Pioneer.objects.filter(user__in=people, territory__isnull=False).values_list(
-            "user_id", "territory_id"
-        )
-    )
-    return next((located[p.pk] for p in people if p.pk in located), None)
 
 
 @transaction.atomic
