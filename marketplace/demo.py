@@ -119,11 +119,13 @@ def _seed_ledger(*, stdout) -> None:
 
 
 # (owner index, kind, title, tags, minutes, place or "" for remote, linked to the project?)
+# A place names a commune of the territories' file; a homonym (two Saillans) takes its
+# postcode, as a member would write it, so that every demo listing is located.
 DEMO_LISTINGS = [
     (0, "offer", "Réparation de vélos", ["Vélo", "Mécanique"], 90, "Die", False),
     (1, "request", "Aide pour tailler le verger", ["Jardinage"], 180, "Crest", True),
     (2, "offer", "Relecture de dossiers de subvention", ["Rédaction"], 60, "", False),
-    (0, "request", "Cours de couture pour débutants", ["Couture"], 120, "Saillans", False),
+    (0, "request", "Cours de couture pour débutants", ["Couture"], 120, "Saillans (26340)", False),
 ]
 # (listing index, responder index, final state)
 DEMO_EXCHANGES = [

@@ -3,16 +3,18 @@
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent_response
 from backend.api.pagination import PageNumberPagination
-from observatory import selectors
+from backend.core.permissions import HasRule
+from observatory import selectors, services
 from observatory.figures import figure_rows, parse_query
-from observatory.models import Period, Scale
+from observatory.models import Compass, Direction, Period, Respondent, Scale, Unit
 
 
 class FigureOutput(serializers.Serializer):
@@ -67,3 +69,72 @@ class ObservatoryApi(APIView):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(figure_rows(query), request, view=self)
         return paginator.get_paginated_response(FigureOutput(page, many=True).data)
+
+
+class IndicatorSerializer(serializers.Serializer):
+    compass = serializers.ChoiceField(choices=Compass.choices)
+    code = serializers.SlugField(max_length=60)
+    name = serializers.CharField(max_length=200)
+    definition = serializers.CharField()
+    unit = serializers.ChoiceField(choices=Unit.choices, default=Unit.SCALE)
+    scale_min = serializers.IntegerField(min_value=0, max_value=100, default=0)
+    scale_max = serializers.IntegerField(min_value=1, max_value=100, default=5)
+    direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.UP)
+    respondent = serializers.ChoiceField(choices=Respondent.choices, default=Respondent.PIONEER)
+    source = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, default="",
+        help_text=_("for a computed indicator: the registered source it is computed from"),
+    )  # fmt: skip
+    formula = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class GridOutput(serializers.Serializer):
+    number = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+    note = serializers.CharField()
+    indicators = IndicatorSerializer(many=True, source="indicators.all")
+
+
+class GridListApi(APIView):
+    """GET: every version of the indicator grid with its indicators, newest first.
+    POST (coordinator): publish a new version; earlier ones and their answers stay."""
+
+    pagination_class = PageNumberPagination
+
+    class InputSerializer(serializers.Serializer):
+        note = serializers.CharField(max_length=2000)
+        indicators = IndicatorSerializer(many=True, allow_empty=False, max_length=60)
+
+    def get_permissions(self):
+        if self.request.method == "GET":
+            return [AllowAny()]
+        return [HasRule("observatory.publish_grid")()]
+
+    @extend_schema(responses=GridOutput(many=True))
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(
+            selectors.grid_versions_with_indicators(), request, view=self
+        )
+        return paginator.get_paginated_response(GridOutput(page, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: GridOutput},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return idempotent_response(
+            request, scope="observatory.grid_publish", run=lambda: self._publish(request, data)
+        )
+
+    def _publish(self, request: Request, data: InputSerializer) -> Response:
+        grid = services.grid_publish(
+            actor=request.user,
+            indicators=data.validated_data["indicators"],
+            note=data.validated_data["note"],
+        )
+        grid = selectors.grid_versions_with_indicators().get(pk=grid.pk)
+        return Response(GridOutput(grid).data, status=status.HTTP_201_CREATED)

@@ -4,4 +4,5 @@ from observatory import api
 
 urlpatterns = [
     path("observatory/", api.ObservatoryApi.as_view(), name="observatory"),
+    path("observatory/grids/", api.GridListApi.as_view(), name="observatory-grids"),
 ]

@@ -1,4 +1,5 @@
-"""Server-rendered SVG geometry (pure, no Django): the three-compass radar and bars."""
+"""Server-rendered SVG geometry (pure, no Django): the three-compass radar, bars and the
+choropleth map of the départements."""
 
 import math
 from dataclasses import dataclass
@@ -74,33 +75,39 @@ def bars(items: list[tuple[str, float]], *, width: int = 480, row: int = 24) -> 
 
 
 @dataclass(frozen=True)
-class Symbol:
+class Shape:
+    key: str
     label: str
-    value: float
-    x: float
-    y: float
-    r: float
+    value: float | None
+    path: str
+    level: int  # 0: no figure; 1..CLASSES: the class of the value
+
+    @property
+    def fill(self) -> str:
+        return PALETTE[self.level]
 
 
-# Metropolitan France (longitudes, latitudes) drawn as an equirectangular map; other
-# places (overseas départements) are left to the table under the map.
-_WEST, _EAST, _SOUTH, _NORTH = -5.5, 10.0, 41.0, 51.5
+CLASSES = 5
+# Light to dark green (ColorBrewer "Greens"); "no figure" is a light grey.
+PALETTE = ("#eeeeee", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c")
 
 
-def symbol_map(
-    items: list[tuple[str, float, float, float]], *, width: int = 420, max_radius: float = 28
+def choropleth(
+    values: dict[str, tuple[str, float]], outlines: dict[str, str], names: dict[str, str]
 ) -> dict:
-    """Proportional circles (area ∝ value) at (lat, lon) points: ``items`` are
-    (label, value, latitude, longitude)."""
-    height = round(width * (_NORTH - _SOUTH) / (_EAST - _WEST) * 1.45)
-    top = max((value for _l, value, _la, _lo in items), default=0) or 1
-    symbols = []
-    for label, value, lat, lon in items:
-        if not (_WEST <= lon <= _EAST and _SOUTH <= lat <= _NORTH) or value <= 0:
-            continue
-        x = (lon - _WEST) / (_EAST - _WEST) * width
-        y = (_NORTH - lat) / (_NORTH - _SOUTH) * height
-        r = max(2.0, max_radius * math.sqrt(value / top))
-        symbols.append(Symbol(label, value, round(x, 1), round(y, 1), round(r, 1)))
-    symbols.sort(key=lambda s: -s.r)  # small circles drawn last stay visible
-    return {"width": width, "height": height, "symbols": symbols}
+    """One shape per outline, shaded by the class of its value: ``values`` are
+    {département key: (label, value)}, classes are equal ranges from 0 to the highest."""
+    top = max((value for _label, value in values.values()), default=0)
+    shapes = []
+    for key, path in outlines.items():
+        label, value = values.get(key, (names.get(key, key), None))
+        if value is None or value <= 0 or top <= 0:
+            level = 0
+        else:
+            level = min(CLASSES, 1 + int(CLASSES * value / top - 1e-9))
+        shapes.append(Shape(key, label, value, path, level))
+    step = top / CLASSES if top > 0 else 0
+    legend = [(PALETTE[0], None, None)] + [
+        (PALETTE[n], round(step * (n - 1), 2), round(step * n, 2)) for n in range(1, CLASSES + 1)
+    ]
+    return {"shapes": shapes, "legend": legend if top > 0 else legend[:1]}

@@ -29,6 +29,27 @@ def grid_get(number: int | None) -> GridVersion | None:
     return GridVersion.objects.filter(number=number).first()
 
 
+def grid_versions() -> QuerySet[GridVersion]:
+    """Every version, newest first, with its number of indicators and of self-assessments."""
+    from django.db.models import Count
+
+    return (
+        GridVersion.objects.select_related("created_by")
+        .annotate(
+            indicator_count=Count("indicators", distinct=True),
+            assessment_count=Count("assessments", distinct=True),
+        )
+        .order_by("-number")
+    )
+
+
+def grid_versions_with_indicators() -> QuerySet[GridVersion]:
+    """Every version with its indicators (two queries, whatever their number)."""
+    return GridVersion.objects.order_by("-number").prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.order_by("compass", "position", "code"))
+    )
+
+
 def grid_indicators(grid: GridVersion | None) -> list[Indicator]:
     if grid is None:
         return []
@@ -156,22 +177,8 @@ def compass_views(*, user, owner: bool, **subject) -> list[CompassView]:
     return out
 
 
-def department_points() -> dict[str, tuple[float, float]]:
-    """Where to draw each département on the map: the mean public position of its located
-    pioneers (the territories' data file has no geometry). One query."""
-    from django.db.models import Avg
+def department_names() -> dict[str, str]:
+    """Every département's name by key (for the map's shapes without a figure)."""
+    from territories.models import Territory, TerritoryKind
 
-    from pioneers.models import Pioneer, Visibility
-
-    rows = (
-        Pioneer.objects.filter(
-            position_visibility=Visibility.PUBLIC,
-            latitude__isnull=False,
-            longitude__isnull=False,
-            territory__isnull=False,
-        )
-        .values("territory__department_id")
-        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
-        .order_by()
-    )
-    return {row["territory__department_id"]: (row["lat"], row["lon"]) for row in rows}
+    return dict(Territory.objects.filter(kind=TerritoryKind.DEPARTMENT).values_list("key", "name"))

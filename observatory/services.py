@@ -19,6 +19,8 @@ from observatory.models import (
     Answer,
     Assessment,
     AssessmentStatus,
+    Compass,
+    Direction,
     GridVersion,
     Indicator,
     ObservatoryState,
@@ -59,6 +61,36 @@ def _refresh_after_commit() -> None:
         transaction.on_commit(_enqueue_refresh)
 
 
+def _indicator_errors(data: Mapping[str, Any]) -> list[str]:
+    """What is wrong with one indicator of a grid to publish (empty when it is valid)."""
+    errors = []
+    for name, label in (
+        ("code", _("a code")),
+        ("name", _("a name")),
+        ("definition", _("a definition")),
+    ):
+        if not str(data.get(name) or "").strip():
+            errors.append(_("It needs %(what)s.") % {"what": label})
+    choices = (
+        ("compass", Compass.values),
+        ("unit", Unit.values),
+        ("direction", Direction.values),
+        ("respondent", Respondent.values),
+    )
+    for name, values in choices:
+        if name in data and data[name] not in values:
+            errors.append(_("Unknown value « %(value)s ».") % {"value": data[name]})
+    low, high = data.get("scale_min", 0), data.get("scale_max", 5)
+    # The table's check holds for every unit (a count keeps the default 0..5).
+    if not (isinstance(low, int) and isinstance(high, int) and 0 <= low < high):
+        errors.append(_("The highest score must be above the lowest."))
+    if data.get("respondent") == Respondent.COMPUTED:
+        source = data.get("source", "")
+        if not computed_source(source) and source not in SLOT_SOURCES:
+            errors.append(_("Unknown computed source « %(source)s ».") % {"source": source or "—"})
+    return errors
+
+
 @transaction.atomic
 def grid_publish(*, actor, indicators: Iterable[Mapping[str, Any]], note: str = "") -> GridVersion:
     """A new grid version with these indicators; earlier versions and the answers given
@@ -67,28 +99,36 @@ def grid_publish(*, actor, indicators: Iterable[Mapping[str, Any]], note: str = 
         raise ObservatoryError(
             _("Only a coordinator may publish the grid."), code="forbidden", status_code=403
         )
-    lock_rows(GridVersion)
-    number = (GridVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
-    grid = GridVersion.objects.create(number=number, note=note, created_by=actor)
-    rows = []
+    specs = []
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
     for position, spec in enumerate(indicators):
         data = {name: spec[name] for name in INDICATOR_FIELDS if name in spec}
         data.setdefault("position", position)
-        if (
-            data.get("respondent") == Respondent.COMPUTED
-            and not computed_source(data.get("source", ""))
-            and data.get("source") not in SLOT_SOURCES
-        ):
-            raise ObservatoryError(
-                _("Unknown computed source « %(source)s ».") % {"source": data.get("source")},
-                code="invalid_grid",
-            )
-        rows.append(Indicator(grid=grid, **data))
-    if not rows:
+        if data.get("respondent") != Respondent.COMPUTED:
+            data["source"] = ""
+        problems = _indicator_errors(data)
+        code = str(data.get("code") or "")
+        if code and code in seen:
+            problems.append(_("The code « %(code)s » is used twice.") % {"code": code})
+        seen.add(code)
+        if problems:
+            errors[f"indicators.{position}"] = problems
+        specs.append(data)
+    if not specs:
         raise ObservatoryError(_("A grid needs at least one indicator."), code="invalid_grid")
-    Indicator.objects.bulk_create(rows)
+    if errors:
+        raise ObservatoryError(
+            _("Some indicators are not valid: nothing was published."),
+            code="invalid_grid",
+            errors=errors,
+        )
+    lock_rows(GridVersion)
+    number = (GridVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    grid = GridVersion.objects.create(number=number, note=note, created_by=actor)
+    Indicator.objects.bulk_create(Indicator(grid=grid, **data) for data in specs)
     audit_record(
-        actor=actor, action="observatory.grid_publish", target=grid, data={"indicators": len(rows)}
+        actor=actor, action="observatory.grid_publish", target=grid, data={"indicators": len(specs)}
     )
     _refresh_after_commit()
     return grid

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("export.json", views.export, {"fmt": "json"}, name="export_json"),
     path("grille/", views.grid, name="grid"),
+    path("grille/publier/", views.grid_publish, name="grid_publish"),
     path("boussoles/", views.mine, name="mine"),
     path("boussoles/<int:pk>/", views.fill, name="fill"),
     path("validation/", views.review_list, name="review_list"),

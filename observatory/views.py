@@ -9,18 +9,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from backend.core.forms import form_action
 from backend.core.permissions import rule_required
 from observatory import forms, selectors, services
-from observatory.charts import bars, symbol_map
+from observatory.charts import bars, choropleth
 from observatory.errors import ObservatoryError
 from observatory.figures import EXPORT_FIELDS, figure_rows, parse_query
 from observatory.models import Assessment, AssessmentStatus, Period, Respondent, Scale
 from pioneers.models import Pioneer
 from projects.models import Project
+from territories.geometry import department_outlines, map_provenance
 
 CHART_ROWS = 15
 
@@ -32,20 +35,19 @@ def index(request: HttpRequest) -> HttpResponse:
     map_rows = rows
     if query.scale != Scale.DEPARTMENT:
         map_rows = figure_rows(replace(query, scale=Scale.DEPARTMENT, within=""))
-    points = selectors.department_points()
+    view_box, outlines = department_outlines()
     return render(
         request,
         "observatory/index.html",
         {
             "query": query,
             "rows": rows,
-            "map": symbol_map(
-                [
-                    (r["territory_name"], r["value"], *points[r["territory"]])
-                    for r in map_rows
-                    if r["territory"] in points
-                ]
-            ),
+            "map": choropleth(
+                {r["territory"]: (r["territory_name"], r["value"]) for r in map_rows},
+                outlines,
+                selectors.department_names(),
+            )
+            | {"view_box": view_box, "provenance": map_provenance()},
             "chart": bars([(r["territory_name"], r["value"]) for r in rows[:CHART_ROWS]]),
             "overview": selectors.overview(query.grid),
             "periods": Period.choices,
@@ -90,8 +92,31 @@ def grid(request: HttpRequest) -> HttpResponse:
         {
             "grid": query.grid,
             "indicators": query.indicators,
-            "grids": list(selectors.GridVersion.objects.order_by("-number")),
+            "grids": list(selectors.grid_versions()),
         },
+    )
+
+
+@rule_required("observatory.publish_grid")
+@require_http_methods(["GET", "POST"])
+def grid_publish(request: HttpRequest) -> HttpResponse:
+    """A new version of the grid, starting from the current one's indicators."""
+    current = selectors.grid_current()
+    form = forms.GridPublishForm(
+        request.POST or None,
+        initial_indicators=services.grid_indicator_specs(current) if current else None,
+    )
+    return form_action(
+        request,
+        form,
+        lambda data: services.grid_publish(
+            actor=request.user, indicators=data["indicators"], note=data["note"]
+        ),
+        template="observatory/grid_publish.html",
+        context=lambda: {"grid": current, "grids": list(selectors.grid_versions())},
+        success_url=reverse("observatory:grid"),
+        success_message=lambda grid: _("%(grid)s is published.") % {"grid": grid},
+        invalid_message=_("The new version is not published: correct the marked fields."),
     )
 
 

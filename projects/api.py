@@ -109,6 +109,14 @@ class WeightsSerializer(serializers.Serializer):
     concern = serializers.IntegerField(min_value=0, max_value=100)
     cost = serializers.IntegerField(min_value=0, max_value=100)
     self_financing = serializers.IntegerField(min_value=0, max_value=100)
+    extra = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=100),
+        required=False,
+        help_text=_(
+            "weights of optional criteria by key (e.g. compass: the observatory's compass "
+            "score); 0 or absent leaves one out"
+        ),
+    )
 
 
 class RankingSnapshotOutput(serializers.Serializer):
@@ -125,6 +133,7 @@ class RankingSnapshotOutput(serializers.Serializer):
             "concern": obj.weight_concern,
             "cost": obj.weight_cost,
             "self_financing": obj.weight_self_financing,
+            "extra": obj.extra_weights or {},
         }
 
 
@@ -379,6 +388,7 @@ class RankingApi(APIView):
             weight_concern=weights["concern"],
             weight_cost=weights["cost"],
             weight_self_financing=weights["self_financing"],
+            extra_weights=weights.get("extra") or {},
             note=data.validated_data.get("note", ""),
             moves=[
                 Move(project_id=m["project"], rank=m["rank"], justification=m["justification"])

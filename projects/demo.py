@@ -11,6 +11,7 @@ from pioneers.models import Skill, Theme
 from projects import services
 from projects.errors import ProjectError
 from projects.models import Project, ProjectNeed, RankingSnapshot
+from projects.selectors import project_commune_of
 
 _PATHS = {
     "draft": [],
@@ -104,6 +105,8 @@ def seed(*, stdout) -> None:
             self_financing_note="Participation libre et bénévolat des pionniers." if own else "",
             needed_minutes=hours * 60,
             created_by=people[author],
+            # Where the service puts a proposal: its proposer's commune.
+            territory_id=project_commune_of([people[author]]),
         )
         names = [name.strip() for name in skills.split(",")]
         for name in names:

@@ -5,13 +5,20 @@ from django.utils.translation import gettext_lazy
 
 from governance.federation import FederationSection, federation_section_register
 from projects.models import RankingSnapshot
+from projects.ranking_criteria import ranking_criterion
 
 
 def ranking_formula() -> dict:
     """The criteria of seed 002 and the weights of the latest published ranking."""
     latest = (
         RankingSnapshot.objects.order_by("-published_at", "-id")
-        .values("published_at", "weight_concern", "weight_cost", "weight_self_financing")
+        .values(
+            "published_at",
+            "weight_concern",
+            "weight_cost",
+            "weight_self_financing",
+            "extra_weights",
+        )
         .first()
     )
     criteria = [
@@ -26,14 +33,23 @@ def ranking_formula() -> dict:
             "cost": latest["weight_cost"],
             "self_financing": latest["weight_self_financing"],
         }
+    # An optional criterion (the compass score) is part of the formula once weighed.
+    extra = [
+        {"code": key, "label": criterion.label if criterion else key, "weight": weight}
+        for key, weight in sorted(((latest or {}).get("extra_weights") or {}).items())
+        if weight > 0
+        for criterion in [ranking_criterion(key)]
+    ]
     return {
         "formula": _(
             "Each criterion gives a value between 0 and 1; the score is the mean of the "
-            "three values weighted by the coordinator's published weights."
+            "values weighted by the coordinator's published weights (an optional criterion, "
+            "such as the compass score, counts only once it is given a weight)."
         ),
         "criteria": [
             {"code": code, "label": label, "weight": weights.get(code)} for code, label in criteria
-        ],
+        ]
+        + extra,
         "published_at": latest["published_at"].isoformat() if latest else None,
     }
 

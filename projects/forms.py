@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pioneers.models import Skill, Theme
 from projects.models import ATTACHMENT_EXTENSIONS, ProjectStatus
+from projects.ranking_criteria import ranking_criteria
 from projects.services.needs import MAX_NEED_MINUTES, MAX_NEEDS, NeedInput
 
 NEED_ROWS_MIN = 4
@@ -198,11 +199,35 @@ class RankingForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The optional criteria other apps register (the compass score): 0 by default,
+        # so the ranking stays the same until the coordinator gives one a weight.
+        for criterion in ranking_criteria():
+            self.fields[f"weight_extra_{criterion.key}"] = forms.IntegerField(
+                label=_("Weight of the optional criterion: %(label)s") % {"label": criterion.label},
+                min_value=0,
+                max_value=100,
+                initial=0,
+                required=False,
+                help_text=_("0 leaves it out of the score."),
+            )
+
+    def extra_weights(self) -> dict[str, int]:
+        return {
+            name.removeprefix("weight_extra_"): value or 0
+            for name, value in self.cleaned_data.items()
+            if name.startswith("weight_extra_")
+        }
+
     def clean(self):
         data = super().clean()
         if (
             sum(
-                data.get(k) or 0 for k in ("weight_concern", "weight_cost", "weight_self_financing")
+                data.get(k) or 0
+                for k in data
+                if k in ("weight_concern", "weight_cost", "weight_self_financing")
+                or k.startswith("weight_extra_")
             )
             <= 0
         ):

@@ -104,6 +104,23 @@ def ranking_latest_snapshot() -> RankingSnapshot | None:
     return RankingSnapshot.objects.order_by("-published_at", "-id").first()
 
 
+def ranking_extra_criteria(snapshot: RankingSnapshot | None) -> list[dict]:
+    """The optional criteria a published ranking weighed (weight > 0), with their label:
+    the terms its published formula adds."""
+    from projects.ranking_criteria import ranking_criterion
+
+    if snapshot is None:
+        return []
+    out = []
+    for key, weight in sorted((snapshot.extra_weights or {}).items()):
+        criterion = ranking_criterion(key)
+        if weight > 0:
+            out.append(
+                {"key": key, "weight": weight, "label": criterion.label if criterion else key}
+            )
+    return out
+
+
 def ranking_entries(*, snapshot: RankingSnapshot) -> QuerySet[RankingEntry]:
     return snapshot.entries.select_related("project").order_by("rank", "id")
 
@@ -267,3 +284,16 @@ def max_projects_in_progress() -> int:
         "max_projects_in_progress", flat=True
     )
     return value.first() or 1
+
+
+def project_commune_of(people: list[User]) -> str | None:
+    """A project lies in the commune of the pioneer who proposes it, or else of the
+    first co-author with a located pioneer profile."""
+    from pioneers.models import Pioneer
+
+    located = dict(
+        Pioneer.objects.filter(user__in=people, territory__isnull=False).values_list(
+            "user_id", "territory_id"
+        )
+    )
+    return next((located[p.pk] for p in people if p.pk in located), None)

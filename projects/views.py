@@ -393,14 +393,16 @@ def ranking(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             raise Http404
         return render(request, "projects/ranking.html", _ranking_context(request, snapshot))
+    form = forms.RankingForm(request.POST or None)
     return form_action(
         request,
-        forms.RankingForm(request.POST or None),
+        form,
         lambda data: services.ranking_publish(
             actor=request.user,
             weight_concern=data["weight_concern"],
             weight_cost=data["weight_cost"],
             weight_self_financing=data["weight_self_financing"],
+            extra_weights=form.extra_weights(),
             note=data["note"],
             moves=_ranking_moves(data),
         ),
@@ -433,6 +435,7 @@ def _ranking_context(request: HttpRequest, snapshot) -> dict:
     )
     return {
         "snapshot": snapshot,
+        "extra_criteria": selectors.ranking_extra_criteria(snapshot),
         # A page of entries: the whole ranking of a national network is thousands.
         "page": entries,
         "entries": entries,

@@ -10,7 +10,7 @@ from backend.accounts.models import User
 from backend.core.locks import lock_row
 from backend.core.services import audit_record
 from backend.core.uploads import UploadRejected, upload_check_content
-from pioneers.models import Pioneer, Theme
+from pioneers.models import Theme
 from projects.errors import ProjectError
 from projects.lifecycle import EDITABLE_BY_AUTHORS
 from projects.models import (
@@ -21,6 +21,7 @@ from projects.models import (
 )
 from projects.needs import project_needs_changed
 from projects.roles import is_active_member
+from projects.selectors import project_commune_of
 from projects.services._common import forbidden
 from projects.services.needs import NeedInput, _needs_check, _needs_write
 
@@ -65,17 +66,6 @@ def _check_co_authors(co_authors: Iterable[User]) -> list[User]:
     return people
 
 
-def _commune_of(people: list[User]) -> str | None:
-    """A project lies in the commune of the pioneer who proposes it, or else of the
-    first co-author with a located pioneer profile."""
-    located = dict(
-        Pioneer.objects.filter(user__in=people, territory__isnull=False).values_list(
-            "user_id", "territory_id"
-        )
-    )
-    return next((located[p.pk] for p in people if p.pk in located), None)
-
-
 @transaction.atomic
 def project_create(
     *,
@@ -111,7 +101,7 @@ def project_create(
         needs_note=needs_note.strip(),
         needed_minutes=needed_minutes,
         created_by=actor,
-        territory_id=_commune_of([actor, *people]),
+        territory_id=project_commune_of([actor, *people]),
     )
     project.authors.add(actor, *people)
     project.themes.set(list(themes))

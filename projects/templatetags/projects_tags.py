@@ -15,3 +15,9 @@ def markdown(text: str) -> str:
 @register.filter
 def percent(value: float) -> str:
     return f"{round((value or 0) * 100)}"
+
+
+@register.filter
+def criterion(criteria: dict | None, key: str) -> dict:
+    """One criterion's details (value, weight, contribution) of a ranking entry."""
+    return (criteria or {}).get(key) or {}

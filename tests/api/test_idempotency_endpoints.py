@@ -18,6 +18,7 @@ from governance.votes.models import Vote
 from marketplace.models import Contribution, FundAllocation, TimeTransfer
 from marketplace.services.contributions import contribution_manual_create
 from marketplace.services.ledger import time_account_for_member
+from observatory.models import GridVersion
 from pioneers.models import Application
 from projects.models import Project
 from tests.concurrency import run_concurrently
@@ -125,6 +126,22 @@ ENDPOINTS = {
         },
         lambda: Resource.objects.count(),
     ),
+    "observatory-grids": Endpoint(
+        "/api/v1/observatory/grids/",
+        "coordinator",
+        lambda w, n: {
+            "note": f"Version n° {n}",
+            "indicators": [
+                {
+                    "compass": "individual",
+                    "code": f"valeurs-{n}",
+                    "name": "Cohérence avec les valeurs",
+                    "definition": "À quel point la solution traduit ses valeurs.",
+                }
+            ],
+        },
+        lambda: GridVersion.objects.count(),
+    ),
     # No body to speak of: another one (a note the API ignores) is still another request.
     "event-registration": Endpoint(
         lambda w: f"/api/v1/events/{w.event}/registration/",
@@ -202,6 +219,7 @@ def test_every_endpoint_that_reads_the_header_is_in_the_table():
         "governance/api.py",
         "commons/api.py",
         "events/api.py",
+        "observatory/api.py",
     }
     for endpoint in ENDPOINTS.values():
         example = endpoint.url(SimpleNamespace(event=1)) if callable(endpoint.url) else endpoint.url

@@ -88,6 +88,7 @@ TABLE = [
     ("commons.correct_resource", "none", (N, N, N, N, N, Y, Y)),
     ("commons.decide_resource", "none", (N, N, N, N, N, Y, Y)),
     ("observatory.review_assessment", "none", (N, N, N, N, N, Y, Y)),
+    ("observatory.publish_grid", "none", (N, N, N, N, N, Y, Y)),
     ("pioneers.see_private_cards", "none", (N, N, N, N, N, Y, Y)),
     ("marketplace.settle_exchange", "none", (N, N, N, N, N, Y, Y)),
     ("projects.see_project", "draft", (N, N, N, N, Y, Y, Y)),

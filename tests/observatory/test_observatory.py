@@ -366,16 +366,19 @@ def test_the_compass_score_changes_nothing_in_the_ranking_at_weight_zero(grid, c
     assert snapshot.extra_weights == {"compass": 2}
 
 
-def test_the_map_draws_departements_at_their_pioneers_mean_position(
-    grid, pioneer_in, coordinator, client
-):
-    from pioneers.models import Pioneer
-
-    _seed(grid, pioneer_in, coordinator)
-    Pioneer.objects.update(position_visibility=0, latitude=44.75, longitude=5.37)
-    Pioneer.objects.filter(territory_id=BRIANCON).update(latitude=44.9, longitude=6.64)
+def test_the_map_shades_each_departement_by_its_figure(grid, pioneer_in, coordinator, client):
+    _seed(grid, pioneer_in, coordinator)  # Die 3 and Valence 5 (Drôme: mean 4), Briançon 1
     response = client.get(reverse("observatory:index"), {"indicator": "valeurs"})
-    symbols = {s.label: s for s in response.context["map"]["symbols"]}
-    assert set(symbols) == {"Drôme", "Hautes-Alpes"}
-    assert symbols["Drôme"].r > symbols["Hautes-Alpes"].r  # 4 > 1
-    assert 'class="symbol-map"' in response.content.decode()
+    shapes = {s.key: s for s in response.context["map"]["shapes"]}
+    assert len(shapes) == 96  # every metropolitan département has its outline
+    assert shapes["dep-26"].value == 4
+    assert shapes["dep-26"].level == 5
+    assert shapes["dep-05"].value == 1
+    assert shapes["dep-05"].level == 2
+    assert shapes["dep-75"].value is None
+    assert shapes["dep-75"].level == 0
+    assert shapes["dep-2A"].label == "Corse-du-Sud"
+    html = response.content.decode()
+    assert 'class="choropleth"' in html
+    assert f'data-key="dep-26" data-level="5" fill="{shapes["dep-26"].fill}"' in html
+    assert "CC BY 4.0" in html

@@ -220,7 +220,13 @@ def test_the_coordinator_publishes_a_ranking_and_everyone_reads_it(
     )
     # then
     assert response.status_code == 201, response.json()
-    assert response.json()["weights"] == {"concern": 50, "cost": 30, "self_financing": 20}
+    # No optional criterion weighed (the compass score stays out at 0).
+    assert response.json()["weights"] == {
+        "concern": 50,
+        "cost": 30,
+        "self_financing": 20,
+        "extra": {},
+    }
     api_client.force_authenticate(None)
     ranking = api_client.get(f"{URL}ranking/").json()
     assert [(r["project"], r["rank"]) for r in ranking] == [(cheap.pk, 1), (dear.pk, 2)]

@@ -21,3 +21,8 @@ def test_the_demo_has_projects_in_every_state_flags_and_a_ranking_and_runs_twice
         RankingSnapshot.objects.count(),
     ) == counts
     assert len(set(Project.objects.values_list("status", flat=True))) == 11
+    # Every demo pioneer, project, listing and event with a place lies in a known commune.
+    out = io.StringIO()
+    call_command("territories_unresolved", stdout=out)
+    assert out.getvalue().rstrip().endswith("\n0 unresolved"), out.getvalue()
+    assert not Project.objects.filter(territory__isnull=True).exists()
