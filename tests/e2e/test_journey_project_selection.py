@@ -201,6 +201,9 @@ def test_the_vote_selects_a_project_that_starts_alone_and_opens_its_needs(
         max=1,
     )
     expect(boss.get_by_text(refused).first).to_be_visible()
+    # the choice and the public reason are still there, to try again once it is done
+    expect(boss.get_by_label(t("New state"))).to_have_value("in_progress")
+    expect(boss.locator("#transition-reason")).to_have_value(OUT_OF_ORDER_REASON)
     assert_accessible(boss)
     assert _status(earlier) == "selected"
     assert not ProjectTransition.objects.filter(project=earlier).exists()
