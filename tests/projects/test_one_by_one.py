@@ -149,6 +149,24 @@ def test_the_page_answers_409_naming_the_running_project(
     assert words in page
     assert "Jardin" in page
     assert _status(velo) == "selected"
+    # the coordinator's choice and public reason are kept, to try again later
+    assert '<option value="in_progress" selected>' in page
+    assert f">{REASON}</textarea>" in page
+
+
+@pytest.mark.django_db
+def test_the_page_asks_for_the_reason_on_its_field(client, coordinator, queue):
+    _jardin, velo, _eau = queue
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("projects:transition", kwargs={"slug": velo.slug}), {"to": "in_progress"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'aria-describedby="transition-reason-error"' in page
+    assert '<span class="errorlist" id="transition-reason-error" role="alert">' in page
+    assert "Jardin" in page
+    assert _status(velo) == "selected"
 
 
 @pytest.mark.django_db
