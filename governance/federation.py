@@ -14,13 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from backend.accounts.models import COORDINATORS_GROUP, User
+from backend.accounts.roles import coordinators as coordinators_all
 from governance.assemblies.models import Assembly, AssemblyStatus
 from governance.duties import duties_all
 from governance.models import CooperativeSettings
@@ -107,14 +106,7 @@ def federation_overview(*, now=None) -> dict:
         }
         for c in college_list(active_only=True)
     ]
-    coordinators = [
-        {"name": u.display_name}
-        for u in User.objects.filter(
-            Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
-        )
-        .distinct()
-        .order_by("id")[:10]
-    ]
+    coordinators = [{"name": u.display_name} for u in coordinators_all().order_by("id")[:10]]
     since = now - timedelta(days=365)
     held = list(
         Assembly.objects.filter(status=AssemblyStatus.CLOSED, date__gte=since, date__lte=now)

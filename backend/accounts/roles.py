@@ -2,6 +2,7 @@
 
 import rules
 from django.contrib.auth.models import Group
+from django.db.models import Q, QuerySet
 
 from backend.accounts.models import COORDINATORS_GROUP, User
 
@@ -10,6 +11,14 @@ is_coordinator = rules.is_group_member(COORDINATORS_GROUP) | rules.is_superuser
 
 def user_is_coordinator(user) -> bool:
     return bool(user and user.is_authenticated and is_coordinator(user))
+
+
+def coordinators() -> QuerySet[User]:
+    """Everyone who holds the role now (active coordinators and superusers): who is told
+    when something waits for the jardinier."""
+    return User.objects.filter(
+        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
+    ).distinct()
 
 
 def coordinator_grant(*, user: User) -> None:

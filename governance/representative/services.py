@@ -4,11 +4,11 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import COORDINATORS_GROUP, User
+from backend.accounts.models import User
+from backend.accounts.roles import coordinators
 from backend.core.locks import lock_row
 from backend.core.outbox import email_user
 from backend.core.services import audit_record
@@ -218,12 +218,6 @@ def election_put_to_vote(
     return vote
 
 
-def _coordinators():
-    return User.objects.filter(
-        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
-    ).distinct()
-
-
 def election_outcome_apply(*, actor: User | None, vote: Vote, result: VoteResult) -> None:
     """Called by ``vote_close`` inside the count's transaction: the single winner of a
     representative election gets a mandate; a tie (or no ballot) gives none and the
@@ -276,7 +270,7 @@ def election_outcome_apply(*, actor: User | None, vote: Vote, result: VoteResult
 
 def _coordinators_tell(election: RepresentativeElection) -> None:
     """The outbox is written in the count's transaction: sent once it commits."""
-    for user in _coordinators():
+    for user in coordinators():
         email_user(
             user=user,
             template_prefix="governance/email/representative_undecided",

@@ -7,11 +7,11 @@ import rules
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import COORDINATORS_GROUP, User
+from backend.accounts.models import User
+from backend.accounts.roles import coordinators
 from backend.core.locks import lock_row
 from backend.core.outbox import email_user
 from backend.core.services import audit_record
@@ -65,18 +65,12 @@ def _check_attachment(upload: UploadedFile | None) -> None:
         raise _refuse(message, f"attachment_{exc.code}", "attachment") from None
 
 
-def _coordinators():
-    return User.objects.filter(
-        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
-    ).distinct()
-
-
 def _notify(message: ThreadMessage) -> None:
     thread = message.thread
     recipients = (
         [thread.author]
         if message.from_coordinator
-        else [u for u in _coordinators() if u.pk != message.author_id]
+        else [u for u in coordinators() if u.pk != message.author_id]
     )
     for recipient in recipients:
         email_user(

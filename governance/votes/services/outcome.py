@@ -12,11 +12,11 @@ import datetime
 
 import rules
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.accounts.models import COORDINATORS_GROUP, User
+from backend.accounts.models import User
+from backend.accounts.roles import coordinators
 from backend.core.locks import lock_row
 from backend.core.outbox import email_user
 from backend.core.services import audit_record
@@ -37,12 +37,6 @@ def _deciding_kind(options: list[VoteOption]) -> tuple[str, OptionProvider] | No
     if provider is None or provider.outcome_apply is None:
         return None
     return kind, provider
-
-
-def _coordinators():
-    return User.objects.filter(
-        Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True), is_active=True
-    ).distinct()
 
 
 def vote_outcome_apply(
@@ -85,7 +79,7 @@ def vote_outcome_apply(
         data={"kind": kind, "winner": winner, "tied": tied, "others": others},
     )
     if tie:
-        for coordinator in _coordinators():
+        for coordinator in coordinators():
             email_user(
                 user=coordinator,
                 template_prefix="governance/email/vote_outcome_tie",
