@@ -6,39 +6,20 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from observatory.models import Assessment, Respondent
-from observatory.services import assessment_answer, assessment_review, assessment_start
 from projects.models import RankingSnapshot
 
 YEAR = timezone.localdate().year
-
-
-def _project_assessed(coordinator, member, score: int, title: str):
-    from projects.models import Project
-
-    project = Project.objects.create(
-        title=title,
-        slug=title.lower().replace(" ", "-"),
-        status="accepted_for_vote",
-        estimated_cost_cents=10_000,
-        created_by=member,
-    )
-    project.authors.add(member)
-    assessment = assessment_start(actor=member, year=YEAR, project=project)
-    indicators = Assessment.objects.get(pk=assessment.pk).grid.indicators.all()
-    values = {i.pk: score for i in indicators if i.respondent == Respondent.PIONEER}
-    assessment_answer(actor=member, assessment=assessment, values=values, submit=True)
-    assessment_review(actor=coordinator, assessment=assessment, validate=True)
-    return project
 
 
 def _order(snapshot) -> list[tuple[int, int]]:
     return list(snapshot.entries.order_by("rank", "project_id").values_list("project_id", "rank"))
 
 
-def test_the_ranking_page_weighs_the_compass_score(grid, coordinator, member, client):
-    low = _project_assessed(coordinator, member, 1, "Projet Bas")
-    high = _project_assessed(coordinator, member, 5, "Projet Haut")
+def test_the_ranking_page_weighs_the_compass_score(
+    grid, coordinator, member, client, project_assessed
+):
+    low = project_assessed(1, "Projet Bas")
+    high = project_assessed(5, "Projet Haut")
     client.force_login(coordinator)
     page = client.get(reverse("projects:ranking"))
     field = page.context["form"].fields["weight_extra_compass"]
@@ -76,9 +57,9 @@ def test_the_ranking_page_weighs_the_compass_score(grid, coordinator, member, cl
     assert RankingSnapshot.objects.count() == 3
 
 
-def test_the_ranking_api_takes_the_compass_weight(grid, coordinator, member):
-    low = _project_assessed(coordinator, member, 1, "Projet Bas")
-    high = _project_assessed(coordinator, member, 5, "Projet Haut")
+def test_the_ranking_api_takes_the_compass_weight(grid, coordinator, member, project_assessed):
+    low = project_assessed(1, "Projet Bas")
+    high = project_assessed(5, "Projet Haut")
     api = APIClient()
     api.force_authenticate(coordinator)
     weights = {"concern": 1, "cost": 1, "self_financing": 1}

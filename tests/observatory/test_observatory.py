@@ -325,30 +325,13 @@ def test_pages_of_the_journey_answer(
     assert _figure("valeurs", "fr").value == 4  # the task ran (eager) after the commit
 
 
-def _project_assessed(coordinator, member, score: int, title: str):
-    from projects.models import Project
-
-    project = Project.objects.create(
-        title=title,
-        slug=title.lower().replace(" ", "-"),
-        status="accepted_for_vote",
-        estimated_cost_cents=10_000,
-        created_by=member,
-    )
-    project.authors.add(member)
-    assessment = assessment_start(actor=member, year=YEAR, project=project)
-    indicators = Assessment.objects.get(pk=assessment.pk).grid.indicators.all()
-    values = {i.pk: score for i in indicators if i.respondent == Respondent.PIONEER}
-    assessment_answer(actor=member, assessment=assessment, values=values, submit=True)
-    assessment_review(actor=coordinator, assessment=assessment, validate=True)
-    return project
-
-
-def test_the_compass_score_changes_nothing_in_the_ranking_at_weight_zero(grid, coordinator, member):
+def test_the_compass_score_changes_nothing_in_the_ranking_at_weight_zero(
+    grid, coordinator, member, project_assessed
+):
     from projects.services.ranking import ranking_compute, ranking_publish
 
-    low = _project_assessed(coordinator, member, 0, "Projet Bas")
-    high = _project_assessed(coordinator, member, 5, "Projet Haut")
+    low = project_assessed(0, "Projet Bas")
+    high = project_assessed(5, "Projet Haut")
     weights = {"weight_concern": 1, "weight_cost": 1, "weight_self_financing": 1}
     before = ranking_compute(**weights)
     with_zero = ranking_compute(**weights, extra_weights={"compass": 0})
