@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from governance.representative.models import Candidacy
-from governance.representative.services import KIND
+from governance.representative.services import KIND, election_outcome_apply
 from governance.votes.subjects import OptionProvider, Subject, option_provider_register
 
 
@@ -37,5 +37,8 @@ def register() -> None:
                 _("The candidacy of %(name)s is not standing.") % {"name": s.title}
             ),
             duplicate_message=lambda: _("A candidate is listed twice."),
+            # The close gives the winner their mandate; the pioneers elect, no override.
+            outcome_apply=election_outcome_apply,
+            overridable=False,
         )
     )

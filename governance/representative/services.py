@@ -22,7 +22,7 @@ from governance.representative.models import (
     RepresentativeElection,
 )
 from governance.representative.selectors import candidacies_standing, electing_college
-from governance.votes.models import Vote, VoteMethod, VoteOption, VoteResult
+from governance.votes.models import Vote, VoteMethod, VoteResult
 
 KIND = "representative"  # the vote option subject kind (governance/votes/subjects.py)
 STATEMENT_MIN = 50
@@ -218,32 +218,40 @@ def election_put_to_vote(
     return vote
 
 
-def election_outcome_apply(*, actor: User | None, vote: Vote, result: VoteResult) -> None:
-    """Called by ``vote_close`` inside the count's transaction: the single winner of a
-    representative election gets a mandate; a tie (or no ballot) gives none and the
-    coordinators are told. Does nothing for any other vote."""
+def election_outcome_apply(
+    *,
+    vote: Vote,
+    actor: User | None,
+    winner: int | None,
+    tied: list[int],
+    others: list[int],
+    reason: str = "",
+) -> None:
+    """The ``representative`` kind's ``outcome_apply`` (governance/votes/subjects.py), called
+    by ``vote_close`` in the count's transaction: the single winner (a candidacy) gets a
+    mandate; a tie, or a vote nobody took part in, gives none and the coordinators are
+    told. The pioneers elect: no override (the provider says so)."""
     election = RepresentativeElection.objects.filter(vote=vote).first()
     if election is None or election.outcome:
         return
-    ranking = result.data.get("ranking", [])
-    winners = [placed["option"] for placed in ranking if placed.get("rank") == 1]
-    if result.ballot_count == 0 or len(winners) != 1:
-        election.outcome = (
-            ElectionOutcome.NO_BALLOT if result.ballot_count == 0 else (ElectionOutcome.TIE)
-        )
+    ballots = (
+        VoteResult.objects.filter(vote=vote)
+        .order_by("-computed_at", "-id")
+        .values_list("ballot_count", flat=True)
+        .first()
+    )
+    if not ballots or winner is None:
+        election.outcome = ElectionOutcome.NO_BALLOT if not ballots else ElectionOutcome.TIE
         election.save(update_fields=["outcome", "updated_at"])
         audit_record(
             actor=actor,
             action=f"representative.{election.outcome}",
             target=election,
-            data={"vote": vote.pk, "tied_options": winners},
+            data={"vote": vote.pk, "tied_candidacies": tied},
         )
         _coordinators_tell(election)
         return
-    option = VoteOption.objects.get(pk=winners[0], vote=vote)
-    candidacy = Candidacy.objects.select_related("membership").get(
-        pk=option.subject_id, election=election
-    )
+    candidacy = Candidacy.objects.select_related("membership").get(pk=winner, election=election)
     starts_on = timezone.localdate(vote.closed_at)
     mandate = Mandate.objects.create(
         membership=candidacy.membership,

@@ -7,8 +7,9 @@ so a vote option never holds a foreign key to them. It keeps a generic reference
 (``projects/vote_options.py``). Governance only ever calls the provider.
 
 ``outcome_apply`` is the hook for a vote whose close decides something in the owning app
-(issue 15: the winning project is selected): ``vote_close`` calls it in the count's
-transaction, the coordinator's override again (``services/outcome.py``).
+(issue 15: the winning project is selected; the representative of the community gets
+a mandate): ``vote_close`` calls it in the count's transaction, the coordinator's override
+again (``services/outcome.py``). It is the only way a count decides something.
 """
 
 from collections import defaultdict
@@ -52,8 +53,11 @@ class OptionProvider:
     # Issue 15: called as ``outcome_apply(vote=, actor=, winner=, tied=, others=, reason=)``
     # once a vote is counted (actor None: the scheduler) and on the coordinator's override
     # (with its public reason): ``winner`` is the ref to choose (None on a tie), ``tied`` the
-    # refs left as they are, ``others`` those not chosen. It writes in the caller's transaction.
+    # refs left as they are, ``others`` those not chosen. It writes in the caller's transaction
+    # and tells whom it must (on a tie, the coordinators: what to do is the owning app's).
     outcome_apply: Callable[..., Any] | None = None
+    # May the coordinator choose another option than the count did (with a public reason)?
+    overridable: bool = True
 
 
 _PROVIDERS: dict[str, OptionProvider] = {}

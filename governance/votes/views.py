@@ -24,6 +24,7 @@ from backend.core.throttles import BallotRateThrottle, too_many_requests_message
 from governance.errors import GovernanceError
 from governance.votes import ballots, forms, results, selectors, services
 from governance.votes.models import Vote, VoteMethod, VoteStatus
+from governance.votes.subjects import option_provider
 
 
 def _members_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -293,11 +294,16 @@ def _results_context(request: HttpRequest, vote: Vote) -> dict:
             public_ballots.append(
                 {"ballot": ballot, "cells": results.ballot_cells(vote, entries, options)}
             )
-    can_override = vote.outcome_applied_at is not None and rules.has_perm(
-        "governance.override_vote_outcome", request.user
+    provider = option_provider(vote.outcome_subject_kind or "")
+    can_override = (
+        vote.outcome_applied_at is not None
+        and provider is not None
+        and provider.overridable
+        and rules.has_perm("governance.override_vote_outcome", request.user)
     )
     return {
         "vote": vote,
+        "outcome_kind": vote.outcome_subject_kind or "",
         "outcome_option": next(
             (
                 o

@@ -3,7 +3,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from backend.accounts.models import User
+from backend.accounts.roles import coordinators
 from backend.core.locks import lock_row, lock_rows
+from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from governance.models import CooperativeSettings
 from projects.errors import ProjectError
@@ -123,6 +125,19 @@ def _vote_outcome_refusal(project: Project) -> ProjectError:
     )
 
 
+def _vote_tie_tell(*, vote, tied: list[int]) -> None:
+    """The coordinators choose among tied projects: each told once, in their language (the
+    outbox is written in the count's transaction, sent once it commits)."""
+    options = [o for o in vote.options.order_by("position", "id") if o.project_ref in set(tied)]
+    for coordinator in coordinators():
+        email_user(
+            user=coordinator,
+            template_prefix="governance/email/vote_outcome_tie",
+            context={"vote": vote, "tied": options},
+            key=f"vote-outcome-tie-{vote.pk}-to-{coordinator.pk}",
+        )
+
+
 @transaction.atomic
 def project_vote_outcome_apply(
     *,
@@ -141,6 +156,8 @@ def project_vote_outcome_apply(
     override, a project already started or closed refuses the whole override (409).
     """
     override = bool(reason)
+    if tied and not override:
+        _vote_tie_tell(vote=vote, tied=tied)
     wanted = dict.fromkeys(others, ProjectStatus.NOT_SELECTED)
     if winner is not None:
         wanted[winner] = ProjectStatus.SELECTED

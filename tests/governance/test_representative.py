@@ -163,6 +163,46 @@ def test_the_close_gives_the_winner_a_mandate_in_the_same_transaction(
     assert Mandate.objects.count() == 1
 
 
+def test_the_count_decides_through_the_one_outcome_hook_and_is_not_overridden(
+    client, api_client, coordinator, election, pioneers
+):
+    from governance.representative.services import election_outcome_apply
+    from governance.votes.subjects import option_provider
+
+    a, b = _stand(pioneers[0], election), _stand(pioneers[1], election)
+    vote = _to_vote(coordinator, election)
+    for voter in pioneers:
+        vote_cast(user=voter.user, vote=vote, grades=_grades(vote, {a: 5, b: 2}))
+    vote_close(actor=coordinator, vote=vote)
+    # the mandate came through the kind's outcome_apply, recorded on the vote like any outcome
+    assert option_provider("representative").outcome_apply is election_outcome_apply
+    vote.refresh_from_db()
+    assert (vote.outcome_subject_kind, vote.outcome_subject_id, vote.outcome_tie) == (
+        "representative",
+        a.pk,
+        False,
+    )
+    # the results page names the elected, and offers the coordinator no override
+    client.force_login(coordinator)
+    html = client.get(reverse("governance:vote_results", kwargs={"pk": vote.pk})).content.decode()
+    assert "Représentant·e élu·e de la communauté" in html
+    assert "Projet retenu" not in html
+    assert 'name="reason"' not in html
+    # the API refuses an override and nothing changes
+    api_client.force_authenticate(coordinator)
+    response = api_client.post(
+        f"/api/v1/votes/{vote.pk}/outcome/",
+        {"project": b.pk, "reason": "Une raison publique assez longue pour passer."},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_overridable"
+    vote.refresh_from_db()
+    assert vote.outcome_subject_id == a.pk
+    assert list(Mandate.objects.values_list("candidacy", flat=True)) == [a.pk]
+    assert response.json()["detail"] == "Le résultat de ce scrutin ne peut pas être changé."
+
+
 def test_a_tie_gives_no_mandate_and_tells_the_coordinator(coordinator, election, pioneers):
     a, b = _stand(pioneers[0], election), _stand(pioneers[1], election)
     vote = _to_vote(coordinator, election, method="plurality")

@@ -342,17 +342,13 @@ def vote_close(*, actor: User | None, vote: Vote) -> Vote:
     option_ids = list(vote.options.order_by("position", "id").values_list("pk", flat=True))
     result = vote_count(vote=vote, option_ids=option_ids)
     electorate = _electorate_count(vote)
-    counted = VoteResult.objects.create(
+    VoteResult.objects.create(
         vote=vote,
         data=result.to_dict(),
         ballot_count=result.ballot_count,
         electorate_count=electorate,
         computed_at=now,
     )
-    # Issue 15 §5: a representative election's winner gets a mandate in this transaction.
-    from governance.representative.services import election_outcome_apply
-
-    election_outcome_apply(actor=actor, vote=vote, result=counted)
     audit_record(
         actor=actor,
         action="vote.close",

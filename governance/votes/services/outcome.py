@@ -2,10 +2,11 @@
 
 When a vote's options stand for subjects of a kind whose provider has an
 ``outcome_apply`` (``governance/votes/subjects.py``: the projects app's ``"project"``),
-the close calls it in the same transaction as the count: the winner is selected, the
+the close calls it in the same transaction as the count: the winner is chosen, the
 other options' subjects are not. A tie the method cannot break decides nothing: the
-tied subjects stay as they are and the coordinators are told, once. The coordinator may
-then (or later) choose another option, only with a public written reason.
+tied subjects stay as they are and the provider tells the coordinators. Where the
+provider allows it, the coordinator may then (or later) choose another option, only
+with a public written reason.
 """
 
 import datetime
@@ -16,9 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
-from backend.accounts.roles import coordinators
 from backend.core.locks import lock_row
-from backend.core.outbox import email_user
 from backend.core.services import audit_record
 from governance.errors import GovernanceError
 from governance.votes.models import Vote, VoteOption, VoteStatus
@@ -78,14 +77,6 @@ def vote_outcome_apply(
         target=vote,
         data={"kind": kind, "winner": winner, "tied": tied, "others": others},
     )
-    if tie:
-        for coordinator in coordinators():
-            email_user(
-                user=coordinator,
-                template_prefix="governance/email/vote_outcome_tie",
-                context={"vote": vote, "tied": [o for o in options if o.pk in winners]},
-                key=f"vote-outcome-tie-{vote.pk}-to-{coordinator.pk}",
-            )
 
 
 def _refuse(message: str, code: str, field: str, status_code: int = 400) -> GovernanceError:
@@ -139,6 +130,12 @@ def vote_outcome_override(
     if found is None or chosen is None or chosen.subject_kind != found[0]:
         raise _refuse(_("Choose one of this vote's projects."), "invalid_option", "option")
     kind, provider = found
+    if not provider.overridable:
+        raise GovernanceError(
+            _("The result of this vote cannot be overridden."),
+            code="not_overridable",
+            status_code=409,
+        )
     if chosen.subject_id == vote.outcome_subject_id:
         raise _refuse(
             _("This project is already the vote's outcome."), "outcome_unchanged", "option"
