@@ -1,7 +1,7 @@
 """Demo contributions and an allocation, so the open funds page tells a story.
 
 Idempotent: contributions are found again by their receipt number or transfer
-reference, the allocation by its idempotency key."""
+reference, the allocation by its project and note."""
 
 from datetime import timedelta
 
@@ -14,6 +14,7 @@ from marketplace.models import (
     ContributionChannel,
     ContributionSettings,
     FundAllocation,
+    TimeTransfer,
 )
 from marketplace.selectors.funds import DEFAULT_SUGGESTED_AMOUNTS_CENTS
 from marketplace.services.contributions import (
@@ -89,7 +90,7 @@ DEMO_TRANSFERS = [
 
 def _seed_ledger(*, stdout) -> None:
     """Time accounts for the admitted members and a few transfers (each one found
-    again by its idempotency key, so a second run writes nothing)."""
+    again by its accounts and memo, so a second run writes nothing)."""
     memberships = list(
         Membership.objects.active().select_related("user").order_by("number", "pk")[:10]
     )
@@ -97,24 +98,17 @@ def _seed_ledger(*, stdout) -> None:
     if len(accounts) < 3:
         stdout.write("Time ledger: fewer than three admitted members, no transfer.")
         return
-    for index, (payer, payee, minutes, memo) in enumerate(DEMO_TRANSFERS):
-        time_transfer_create(
-            actor=memberships[payer].user,
-            payer=accounts[payer],
-            payee=accounts[payee],
-            minutes=minutes,
-            memo=memo,
-            idempotency_key=f"demo-transfer-{index}",
-        )
-    project = _demo_project()
-    time_transfer_create(
-        actor=memberships[0].user,
-        payer=accounts[0],
-        payee=time_account_for_project(project=project),
-        minutes=30,
-        memo="Préparation de l'atelier.",
-        idempotency_key="demo-transfer-project",
+    project_account = time_account_for_project(project=_demo_project())
+    transfers = [
+        (memberships[payer].user, accounts[payer], accounts[payee], minutes, memo)
+        for payer, payee, minutes, memo in DEMO_TRANSFERS
+    ]
+    transfers.append(
+        (memberships[0].user, accounts[0], project_account, 30, "Préparation de l'atelier.")
     )
+    for actor, payer, payee, minutes, memo in transfers:
+        if not TimeTransfer.objects.filter(payer=payer, payee=payee, memo=memo).exists():
+            time_transfer_create(actor=actor, payer=payer, payee=payee, minutes=minutes, memo=memo)
     stdout.write(f"Time ledger: {len(accounts)} member accounts, demo transfers ready.")
 
 
@@ -235,13 +229,13 @@ def seed(*, stdout) -> None:
             public=True,
             message=pledge_message,
         )
-    if not FundAllocation.objects.filter(idempotency_key="demo-allocation-1").exists():
+    allocation_note = "Achat d'outillage pour l'atelier."
+    if not FundAllocation.objects.filter(project=project, note=allocation_note).exists():
         fund_allocation_create(
             actor=coordinator,
             project=project,
             amount_cents=4000,
             allocated_on=today - timedelta(days=3),
-            note="Achat d'outillage pour l'atelier.",
-            idempotency_key="demo-allocation-1",
+            note=allocation_note,
         )
     stdout.write(f"Contributions: {created} created, allocations ready.")

@@ -344,7 +344,6 @@ class FundAllocation(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    idempotency_key = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -354,11 +353,6 @@ class FundAllocation(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount_cents__gt=0), name="allocation_amount_gt_0"),
             models.CheckConstraint(condition=Q(currency=CURRENCY), name="allocation_in_euros"),
-            models.UniqueConstraint(
-                fields=["created_by", "idempotency_key"],
-                condition=~Q(idempotency_key=""),
-                name="allocation_idempotency_unique",
-            ),
         ]
 
     def __str__(self) -> str:

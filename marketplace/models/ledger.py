@@ -114,7 +114,6 @@ class TimeTransfer(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     exchange = models.ForeignKey(
         "marketplace.Exchange",
         null=True,
@@ -133,11 +132,6 @@ class TimeTransfer(models.Model):
             models.CheckConstraint(condition=Q(minutes__gt=0), name="time_transfer_positive"),
             models.CheckConstraint(
                 condition=~Q(payer=F("payee")), name="time_transfer_distinct_accounts"
-            ),
-            models.UniqueConstraint(
-                fields=["created_by", "idempotency_key"],
-                condition=Q(idempotency_key__isnull=False),
-                name="time_transfer_idempotency_key",
             ),
             # An exchange is paid once, however many confirmations race.
             models.UniqueConstraint(

@@ -290,12 +290,18 @@ def contribution_start(**pledge) -> Contribution:
 
 
 def contribution_start_once(
-    *, scope: str, key: str | None, request_fingerprint: str, **pledge
+    *,
+    scope: str,
+    key: str | None,
+    request_fingerprint: str,
+    reused_message: str | None = None,
+    **pledge,
 ) -> Contribution:
     """``contribution_start`` made safe to retry with ``key`` (``backend.core.idempotency``):
     the same key and request give the first contribution back, another request with the
-    key is a 409, two at once write one pledge. The key is filed under the person's
-    account, or for a guest under a digest of the e-mail address they gave.
+    key is a 409 (``reused_message``), two at once write one pledge. The key is filed
+    under the person's account, or for a guest under a digest of the e-mail address they
+    gave.
 
     The pledge and its key commit together; Stripe is called after, outside any
     transaction, so a retry after a payment-provider failure opens the session."""
@@ -309,7 +315,12 @@ def contribution_start_once(
         return 201, {"id": contribution_pledge(**pledge).pk}
 
     _status, first = idempotent(
-        scope=scope, key=key, request_fingerprint=request_fingerprint, user=user, run=record
+        scope=scope,
+        key=key,
+        request_fingerprint=request_fingerprint,
+        user=user,
+        run=record,
+        reused_message=reused_message,
     )
     return contribution_checkout_start(contribution=contribution_detail_get(pk=first["id"]))
 

@@ -13,7 +13,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,9 +30,12 @@ from marketplace.models import (
 )
 from marketplace.models.listings import MAX_LISTING_MINUTES
 from marketplace.notifications import exchange_notify
-from marketplace.services.ledger import time_account_for_member, time_transfer_create
+from marketplace.services.ledger import (
+    project_need_given_add,
+    time_account_for_member,
+    time_transfer_create,
+)
 from marketplace.services.listings import member_of
-from projects.models import ProjectNeed
 
 logger = logging.getLogger(__name__)
 
@@ -246,10 +248,11 @@ def exchange_transition(
             exchange_id=locked.pk,
         )
         if locked.listing.need_skill_id is not None:
-            # The hours a project's need received: a counter the project page reads.
-            ProjectNeed.objects.filter(
-                project_id=locked.listing.project_id, skill_id=locked.listing.need_skill_id
-            ).update(given_minutes=F("given_minutes") + locked.minutes)
+            project_need_given_add(
+                project_id=locked.listing.project_id,
+                skill_id=locked.listing.need_skill_id,
+                minutes=locked.minutes,
+            )
     locked.status = transition.target
     locked.save(update_fields=fields)
     audit_record(

@@ -7,11 +7,12 @@ balance even when coordinators, webhooks and the API act at the same moment.
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from backend.core.idempotency import idempotent_create
 from backend.core.locks import lock_row
 from backend.core.money import format_cents
 from backend.core.services import audit_record
@@ -33,6 +34,9 @@ ALLOCATABLE_PROJECT_STATUSES = (
     ProjectStatus.IN_PROGRESS,
     ProjectStatus.COMPLETED,
 )
+
+# The key of an HTML form is its hidden token (the API's keys are the client's own).
+ALLOCATION_SCOPE_FORM = "marketplace.allocation.form"
 
 
 def fund_get_or_create(*, project: Project | None) -> Fund:
@@ -105,7 +109,6 @@ def fund_allocation_create(
     amount_cents: int,
     allocated_on: date,
     note: str = "",
-    idempotency_key: str | None = None,
 ) -> FundAllocation:
     """Assign money to a project from the cooperative's fund (``source_project=None``)
     or from the fund of money given for that project; never more than is available."""
@@ -132,12 +135,6 @@ def fund_allocation_create(
             status_code=409,
         )
     source = lock_row(Fund, fund.pk)
-    if idempotency_key and (
-        done := FundAllocation.objects.filter(
-            created_by=actor, idempotency_key=idempotency_key
-        ).first()
-    ):
-        return done  # checked under the lock: a concurrent retry has committed by now
     # The balance read here is the locked row's: no other allocation can slip in
     # between this check and the update below.
     if source.available_cents < amount_cents:
@@ -155,26 +152,14 @@ def fund_allocation_create(
             status_code=409,
         )
     Fund.objects.filter(pk=source.pk).update(allocated_cents=F("allocated_cents") + amount_cents)
-    try:
-        # A savepoint: a concurrent retry from another fund (so not ordered by this
-        # fund's lock) that committed the same key first surfaces as a clear conflict
-        # instead of a database error; the whole allocation then rolls back.
-        with transaction.atomic():
-            allocation = FundAllocation.objects.create(
-                fund=source,
-                project=project,
-                amount_cents=amount_cents,
-                allocated_on=allocated_on,
-                note=note,
-                created_by=actor,
-                idempotency_key=idempotency_key or "",
-            )
-    except IntegrityError as exc:
-        raise MarketplaceError(
-            _("This Idempotency-Key was already used for another allocation."),
-            code="idempotency_conflict",
-            status_code=409,
-        ) from exc
+    allocation = FundAllocation.objects.create(
+        fund=source,
+        project=project,
+        amount_cents=amount_cents,
+        allocated_on=allocated_on,
+        note=note,
+        created_by=actor,
+    )
     audit_record(
         actor=actor,
         action="funds.allocate",
@@ -188,6 +173,24 @@ def fund_allocation_create(
         },
     )
     return allocation
+
+
+def fund_allocation_create_once(
+    *, scope: str, key: str | None, reused_message: str | None = None, **allocation
+) -> FundAllocation:
+    """``fund_allocation_create`` made safe to retry with ``key``
+    (``backend.core.idempotency``): the same key and allocation give the first one back,
+    the key with another allocation is a 409 (``reused_message``), two at once allocate
+    once. The key is filed under the coordinator who allocates."""
+    return idempotent_create(
+        scope=scope,
+        key=key,
+        user=allocation["actor"],
+        model=FundAllocation,
+        create=fund_allocation_create,
+        values=allocation,
+        reused_message=reused_message,
+    )
 
 
 def _sums_by(queryset, key: str, value_filter: Q | None = None) -> dict[int, int]:

@@ -5,23 +5,29 @@ primary-key order, so two transfers touching the same accounts queue instead of
 deadlocking, and the credit-limit check sees the balance the update will change.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext as _
 
 from backend.accounts.models import User
+from backend.core.idempotency import idempotent_create
 from backend.core.locks import lock_row, lock_rows
 from backend.core.services import audit_record
 from governance.models import Membership, MembershipStatus
 from marketplace.errors import MarketplaceError
 from marketplace.models import (
     MEMBER_CREDIT_LIMIT_MINUTES,
+    Listing,
     ProjectTimeGiver,
     TimeAccount,
     TimeAccountKind,
     TimeTransfer,
 )
-from projects.models import Project
+from projects.models import Project, ProjectNeed
+
+# The key of an HTML form is its hidden token (the API's keys are the client's own).
+TRANSFER_SCOPE_FORM = "marketplace.transfer.form"
 
 MAX_TRANSFER_MINUTES = 100_000
 
@@ -87,12 +93,6 @@ def time_account_cooperative() -> TimeAccount:
     return account
 
 
-def _idempotent_replay(actor, idempotency_key: str | None) -> TimeTransfer | None:
-    if not idempotency_key or actor is None or not actor.is_authenticated:
-        return None
-    return TimeTransfer.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
-
-
 def _check_minutes(minutes) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise MarketplaceError(
@@ -117,7 +117,6 @@ def _post(
     payee_id: int,
     minutes: int,
     memo: str,
-    idempotency_key: str | None,
     reverses: TimeTransfer | None = None,
     exchange_id: int | None = None,
 ) -> TimeTransfer:
@@ -137,29 +136,17 @@ def _post(
     TimeAccount.objects.filter(pk=payee_id).update(balance_minutes=F("balance_minutes") + minutes)
     _project_givers_count(source=source, target=target, minutes=minutes, reverses=reverses)
     extra = {"exchange_id": exchange_id} if exchange_id is not None else {}
-    try:
-        # A savepoint: a concurrent retry on other accounts that committed the same key
-        # first surfaces as a clear conflict instead of a broken transaction.
-        with transaction.atomic():
-            transfer = TimeTransfer.objects.create(
-                payer_id=payer_id,
-                payee_id=payee_id,
-                minutes=minutes,
-                memo=memo,
-                payer_balance_after=source.balance_minutes - minutes,
-                payee_balance_after=target.balance_minutes + minutes,
-                reverses=reverses,
-                created_by=actor if actor is not None and actor.is_authenticated else None,
-                idempotency_key=idempotency_key or None,
-                **extra,
-            )
-    except IntegrityError as exc:
-        raise MarketplaceError(
-            _("This Idempotency-Key was already used for another transfer."),
-            code="idempotency_conflict",
-            status_code=409,
-        ) from exc
-    return transfer
+    return TimeTransfer.objects.create(
+        payer_id=payer_id,
+        payee_id=payee_id,
+        minutes=minutes,
+        memo=memo,
+        payer_balance_after=source.balance_minutes - minutes,
+        payee_balance_after=target.balance_minutes + minutes,
+        reverses=reverses,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        **extra,
+    )
 
 
 def _project_givers_count(
@@ -188,24 +175,17 @@ def time_transfer_create(
     payee: TimeAccount,
     minutes: int,
     memo: str = "",
-    idempotency_key: str | None = None,
     exchange_id: int | None = None,
 ) -> TimeTransfer:
-    """Move ``minutes`` from ``payer`` to ``payee``; a retry with the same
-    ``idempotency_key`` from the same actor returns the first transfer."""
+    """Move ``minutes`` from ``payer`` to ``payee`` (safe to retry: ``time_transfer_create_once``)."""
     if payer.pk == payee.pk:
         raise MarketplaceError(
             _("An account cannot pay itself."),
             code="self_transfer",
             errors={"to_account": [_("An account cannot pay itself.")]},
         )
-    if (done := _idempotent_replay(actor, idempotency_key)) is not None:
-        return done
     minutes = _check_minutes(minutes)
     locked = {a.pk: a for a in lock_rows(TimeAccount, [payer.pk, payee.pk])}
-    # Checked again under the lock: a concurrent retry has committed by now.
-    if (done := _idempotent_replay(actor, idempotency_key)) is not None:
-        return done
     transfer = _post(
         actor=actor,
         locked=locked,
@@ -213,7 +193,6 @@ def time_transfer_create(
         payee_id=payee.pk,
         minutes=minutes,
         memo=memo.strip()[:500],
-        idempotency_key=idempotency_key,
         exchange_id=exchange_id,
     )
     audit_record(
@@ -223,6 +202,34 @@ def time_transfer_create(
         data=_balances(transfer, payer=payer.pk, payee=payee.pk, minutes=minutes),
     )
     return transfer
+
+
+def time_transfer_create_once(
+    *, scope: str, key: str | None, reused_message: str | None = None, **transfer
+) -> TimeTransfer:
+    """``time_transfer_create`` made safe to retry with ``key`` (``backend.core.idempotency``):
+    the same key and transfer give the first transfer back, the key with another transfer
+    is a 409 (``reused_message``), two at once move the minutes once. The key is filed
+    under the actor, or under the system's keys when there is none."""
+    actor = transfer.get("actor")
+    return idempotent_create(
+        scope=scope,
+        key=key,
+        user=actor if actor is not None and actor.is_authenticated else None,
+        model=TimeTransfer,
+        create=time_transfer_create,
+        values=transfer,
+        reused_message=reused_message,
+    )
+
+
+def project_need_given_add(*, project_id: int, skill_id: int, minutes: int) -> None:
+    """Move the counter of the hours a project's need received (the project page reads it,
+    never a sum of history): up when help on its request is paid, down when that payment
+    is reversed. The caller holds the accounts' locks of the transfer."""
+    ProjectNeed.objects.filter(project_id=project_id, skill_id=skill_id).update(
+        given_minutes=Greatest(F("given_minutes") + minutes, 0)
+    )
 
 
 def _balances(transfer: TimeTransfer, **data) -> dict:
@@ -260,9 +267,20 @@ def time_transfer_reverse(
         payee_id=transfer.payer_id,
         minutes=transfer.minutes,
         memo=(memo.strip() or _("Reversal of transfer #%(id)s") % {"id": transfer.pk})[:500],
-        idempotency_key=None,
         reverses=transfer,
     )
+    if transfer.exchange_id is not None:  # help on a project's need, taken back
+        listing = (
+            Listing.objects.filter(exchanges__pk=transfer.exchange_id)
+            .values("project_id", "need_skill_id")
+            .first()
+        )
+        if listing and listing["need_skill_id"] is not None:
+            project_need_given_add(
+                project_id=listing["project_id"],
+                skill_id=listing["need_skill_id"],
+                minutes=-transfer.minutes,
+            )
     audit_record(
         actor=actor,
         action="time.transfer_reverse",

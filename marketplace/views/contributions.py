@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from backend.core.forms import form_action
-from backend.core.idempotency import request_fingerprint
+from backend.core.idempotency import FORM_TOKEN_REUSED, request_fingerprint
 from commons.models import Resource, ResourceStatus
 from marketplace.errors import MarketplaceError
 from marketplace.models import Contribution, ContributionChannel, ContributionStatus
@@ -79,6 +79,7 @@ def _contribution_page(
             language=request.LANGUAGE_CODE,
             scope=IDEMPOTENCY_SCOPE_FORM,
             key=data["idempotency_token"],
+            reused_message=FORM_TOKEN_REUSED,
             request_fingerprint=request_fingerprint(
                 pledge
                 | {

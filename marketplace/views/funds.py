@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from backend.core.forms import form_action
+from backend.core.idempotency import FORM_TOKEN_REUSED
 from backend.core.permissions import rule_required
 from marketplace.forms.funds import AllocationForm, ManualContributionForm, ManualPaymentForm
 from marketplace.models import Contribution, ContributionChannel, ContributionStatus
@@ -30,7 +31,7 @@ from marketplace.services.contributions import (
     contribution_manual_payment_record,
     contribution_transfer_reference,
 )
-from marketplace.services.funds import fund_allocation_create
+from marketplace.services.funds import ALLOCATION_SCOPE_FORM, fund_allocation_create_once
 
 PAGE_SIZE = 25
 
@@ -189,14 +190,17 @@ def allocation_record(request: HttpRequest) -> HttpResponse:
     return form_action(
         request,
         form,
-        lambda data: fund_allocation_create(
+        # A double click or a browser retry posts the same token: one allocation.
+        lambda data: fund_allocation_create_once(
+            scope=ALLOCATION_SCOPE_FORM,
+            key=data["idempotency_token"],
+            reused_message=FORM_TOKEN_REUSED,
             actor=request.user,
             source_project=form.source_project(),
             project=data["project"],
             amount_cents=data["amount"],
             allocated_on=data["allocated_on"],
             note=data["note"],
-            idempotency_key=f"form-{data['idempotency_token']}",
         ),
         template="marketplace/allocation_record.html",
         context={},

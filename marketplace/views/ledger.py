@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from backend.core.forms import form_action
+from backend.core.idempotency import FORM_TOKEN_REUSED
 from marketplace.errors import MarketplaceError
 from marketplace.forms.ledger import CreditLimitForm, GiveHoursForm
 from marketplace.models import TimeAccount
@@ -26,10 +27,11 @@ from marketplace.selectors.ledger import (
     time_transfer_statement,
 )
 from marketplace.services.ledger import (
+    TRANSFER_SCOPE_FORM,
     time_account_for_recipient,
     time_account_for_user,
     time_account_limit_set,
-    time_transfer_create,
+    time_transfer_create_once,
 )
 from marketplace.views.funds import _cell, _Echo
 
@@ -122,13 +124,16 @@ def give_hours(request: HttpRequest) -> HttpResponse:
         GiveHoursForm(
             request.POST or None, recipients=recipients, initial={"to": request.GET.get("to", "")}
         ),
-        lambda data: time_transfer_create(
+        # A double click or a browser retry posts the same token: one transfer.
+        lambda data: time_transfer_create_once(
+            scope=TRANSFER_SCOPE_FORM,
+            key=data["idempotency_token"],
+            reused_message=FORM_TOKEN_REUSED,
             actor=request.user,
             payer=account,
             payee=time_account_for_recipient(choice=data["to"]),
             minutes=data["total_minutes"],
             memo=data["memo"],
-            idempotency_key=f"form-{data['idempotency_token']}",
         ),
         template="marketplace/give_hours.html",
         context={"account": account},

@@ -11,6 +11,8 @@ import pathlib
 
 import pytest
 
+from tests.core.writes import called_names
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 APPS = (
     "territories",
@@ -66,6 +68,10 @@ NOT_ACTIONS = {
     "observatory_refresh": (
         "recomputes derived figures from validated, audited data; nobody's action"
     ),
+    "project_need_given_add": (
+        "moves a derived counter inside the audited exchange confirmation or transfer "
+        "reversal that calls it"
+    ),
     "concern_shares_refresh": (
         "recomputes a derived figure from today's pioneer count; ranking_publish, which "
         "runs it, records the ranking it feeds"
@@ -87,18 +93,6 @@ def _helper_files() -> list[pathlib.Path]:
     return [ROOT / "governance/votes/notices.py"]
 
 
-def _called_names(node: ast.AST) -> set[str]:
-    names = set()
-    for call in ast.walk(node):
-        if isinstance(call, ast.Call):
-            func = call.func
-            if isinstance(func, ast.Name):
-                names.add(func.id)
-            elif isinstance(func, ast.Attribute):
-                names.add(func.attr)
-    return names
-
-
 @functools.cache
 def _graph():
     public: dict[str, str] = {}
@@ -108,7 +102,7 @@ def _graph():
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.FunctionDef):
                 key = f"{module}:{node.name}"
-                calls.setdefault(node.name, set()).update(_called_names(node))
+                calls.setdefault(node.name, set()).update(called_names(node))
                 if not node.name.startswith("_") and path in _service_files():
                     public[key] = node.name
     return public, calls
@@ -182,6 +176,7 @@ UNAUDITED_WRITES = {
         "a progress counter of an import job; the job's start and end are recorded"
     ),
     "projects/services/concern.py:concern_shares_refresh": NOT_ACTIONS["concern_shares_refresh"],
+    "marketplace/services/ledger.py:project_need_given_add": NOT_ACTIONS["project_need_given_add"],
     "pioneers/admin.py:PioneerAdmin.save_related": (
         "Django admin's save hook (framework): the admin's LogEntry records the change"
     ),

@@ -4,9 +4,11 @@ import pytest
 
 from backend.core.errors import ApplicationError, ConflictError
 from backend.core.idempotency import (
+    FORM_TOKEN_REUSED,
     IDEMPOTENCY_KEY_MAX_LENGTH,
     idempotency_key_clean,
     idempotent,
+    idempotent_create,
     request_fingerprint,
 )
 from backend.core.models import AuditEvent, IdempotencyRecord
@@ -157,3 +159,31 @@ def test_concurrent_requests_with_one_key_write_once_and_answer_the_same(user_fa
     assert all(not isinstance(result, Exception) for result in results), results
     assert len({(status, data["id"]) for status, data in results}) == 1
     assert AuditEvent.objects.filter(action="raced").count() == 1
+
+
+def test_idempotent_create_gives_the_first_row_back_and_refuses_other_values(user_factory):
+    # a service that makes one row, called as a form would (its token as the key)
+    user, other_user = user_factory(), user_factory()
+
+    def call(action, *, actor=user, reused_message=None):
+        return idempotent_create(
+            scope="test.form",
+            key="token-1",
+            user=actor,
+            model=AuditEvent,
+            create=audit_record,
+            values={"actor": actor, "action": action, "target": other_user},
+            reused_message=reused_message,
+        )
+
+    first = call("form.sent")
+    assert call("form.sent") == first  # a double click: the first row, nothing more
+    assert AuditEvent.objects.filter(action="form.sent").count() == 1
+    with pytest.raises(ConflictError) as err:
+        call("form.changed", reused_message=FORM_TOKEN_REUSED)
+    assert (err.value.code, err.value.message) == ("idempotency_key_reused", FORM_TOKEN_REUSED)
+    assert not AuditEvent.objects.filter(action="form.changed").exists()
+    # the same token from someone else is their own
+    assert call("form.sent", actor=other_user) != first
+    # rows in the values count by table and id: another target is other values
+    assert request_fingerprint({"target": user}) != request_fingerprint({"target": other_user})

@@ -138,8 +138,13 @@ def is_entry_module(path: pathlib.Path) -> bool:
     )
 
 
+# Keywords through which a function is handed to another that calls it: the kit's
+# ``idempotent_create(create=time_transfer_create, …)``, ``idempotent(run=…)``.
+CALLBACK_KEYWORDS = {"create", "run"}
+
+
 def called_names(node: ast.AST) -> set[str]:
-    """The simple names a function calls (``f(...)``, ``x.f(...)``)."""
+    """The simple names a function calls (``f(...)``, ``x.f(...)``, or ``g(create=f)``)."""
     names: set[str] = set()
     for call in ast.walk(node):
         if isinstance(call, ast.Call):
@@ -147,6 +152,11 @@ def called_names(node: ast.AST) -> set[str]:
                 names.add(call.func.id)
             elif isinstance(call.func, ast.Attribute):
                 names.add(call.func.attr)
+            names.update(
+                keyword.value.id
+                for keyword in call.keywords
+                if keyword.arg in CALLBACK_KEYWORDS and isinstance(keyword.value, ast.Name)
+            )
     return names
 
 

@@ -8,10 +8,16 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.utils import DatabaseError
 
+from backend.core.errors import ConflictError
 from backend.core.models import AuditEvent
 from marketplace.errors import MarketplaceError
 from marketplace.models import Fund, FundAllocation, Payment
-from marketplace.services.funds import fund_allocation_create, funds_integrity_problems
+from marketplace.services.funds import (
+    ALLOCATION_SCOPE_FORM,
+    fund_allocation_create,
+    fund_allocation_create_once,
+    funds_integrity_problems,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,13 +97,36 @@ def test_only_selected_running_or_completed_projects_receive_money(
     assert not FundAllocation.objects.exists()
 
 
+def _allocate_once(coordinator, project, amount, key):
+    return fund_allocation_create_once(
+        scope=ALLOCATION_SCOPE_FORM,
+        key=key,
+        actor=coordinator,
+        project=project,
+        amount_cents=amount,
+        allocated_on=date(2026, 5, 1),
+    )
+
+
 def test_allocation_idempotency_key_returns_the_first(
     coordinator, project, paid_contribution_factory
 ):
     paid_contribution_factory(amount_cents=5_000)
-    first = _allocate(coordinator, project, 1_000, idempotency_key="a1")
-    again = _allocate(coordinator, project, 1_000, idempotency_key="a1")
+    first = _allocate_once(coordinator, project, 1_000, "a1")
+    again = _allocate_once(coordinator, project, 1_000, "a1")
     assert first == again
+    assert Fund.objects.get().allocated_cents == 1_000
+
+
+def test_allocation_key_with_another_amount_is_refused_and_allocates_nothing(
+    coordinator, project, paid_contribution_factory
+):
+    paid_contribution_factory(amount_cents=5_000)
+    _allocate_once(coordinator, project, 1_000, "a1")
+    with pytest.raises(ConflictError) as err:
+        _allocate_once(coordinator, project, 2_000, "a1")
+    assert err.value.code == "idempotency_key_reused"
+    assert FundAllocation.objects.count() == 1
     assert Fund.objects.get().allocated_cents == 1_000
 
 

@@ -5,7 +5,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 
-from backend.core.models import AuditEvent
+from backend.core.errors import ConflictError
+from backend.core.idempotency import FORM_TOKEN_REUSED
+from backend.core.models import AuditEvent, IdempotencyRecord
 from marketplace.errors import MarketplaceError
 from marketplace.models import TimeAccount, TimeAccountKind, TimeTransfer
 from marketplace.selectors.ledger import (
@@ -15,11 +17,13 @@ from marketplace.selectors.ledger import (
     time_transfer_statement,
 )
 from marketplace.services.ledger import (
+    TRANSFER_SCOPE_FORM,
     time_account_cooperative,
     time_account_for_member,
     time_account_for_project,
     time_account_limit_set,
     time_transfer_create,
+    time_transfer_create_once,
     time_transfer_reverse,
 )
 from tests.factories import MembershipFactory, ProjectFactory
@@ -118,26 +122,50 @@ def test_invalid_minutes_are_refused(alice, bob, minutes):
     assert not TimeTransfer.objects.exists()
 
 
+def _once(actor, payer, payee, minutes, key, **extra):
+    return time_transfer_create_once(
+        scope=TRANSFER_SCOPE_FORM,
+        key=key,
+        actor=actor,
+        payer=payer,
+        payee=payee,
+        minutes=minutes,
+        **extra,
+    )
+
+
 def test_a_retry_with_the_same_key_returns_the_first_transfer(alice, bob):
     actor = alice.owner_member.user
-    first = time_transfer_create(
-        actor=actor, payer=alice, payee=bob, minutes=30, idempotency_key="k1"
-    )
-    again = time_transfer_create(
-        actor=actor, payer=alice, payee=bob, minutes=30, idempotency_key="k1"
-    )
+    first = _once(actor, alice, bob, 30, "k1")
+    again = _once(actor, alice, bob, 30, "k1")
     assert again.pk == first.pk
     assert TimeTransfer.objects.count() == 1
     assert _balances(alice, bob) == [-30, 30]
 
 
+def test_the_same_key_with_another_transfer_is_refused_and_writes_nothing(alice, bob):
+    actor = alice.owner_member.user
+    _once(actor, alice, bob, 30, "k1")
+    with pytest.raises(ConflictError) as err:
+        _once(actor, alice, bob, 45, "k1", reused_message=FORM_TOKEN_REUSED)
+    assert (err.value.code, err.value.message) == ("idempotency_key_reused", FORM_TOKEN_REUSED)
+    assert TimeTransfer.objects.count() == 1
+    assert _balances(alice, bob) == [-30, 30]
+
+
+def test_a_refused_transfer_leaves_its_key_free_for_the_corrected_one(alice, bob):
+    actor = alice.owner_member.user
+    with pytest.raises(MarketplaceError) as err:
+        _once(actor, alice, bob, 1_201, "k1")  # beyond the 20 h credit limit
+    assert err.value.code == "credit_limit"
+    assert not IdempotencyRecord.objects.exists()
+    assert _once(actor, alice, bob, 60, "k1").minutes == 60
+    assert _balances(alice, bob) == [-60, 60]
+
+
 def test_the_same_key_from_another_person_is_another_transfer(alice, bob):
-    time_transfer_create(
-        actor=alice.owner_member.user, payer=alice, payee=bob, minutes=30, idempotency_key="k"
-    )
-    time_transfer_create(
-        actor=bob.owner_member.user, payer=bob, payee=alice, minutes=10, idempotency_key="k"
-    )
+    _once(alice.owner_member.user, alice, bob, 30, "k")
+    _once(bob.owner_member.user, bob, alice, 10, "k")
     assert TimeTransfer.objects.count() == 2
     assert _balances(alice, bob) == [-20, 20]
 

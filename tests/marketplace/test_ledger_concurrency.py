@@ -4,10 +4,15 @@ import random
 
 import pytest
 
+from backend.core.models import IdempotencyRecord
 from marketplace.errors import MarketplaceError
 from marketplace.models import TimeAccount, TimeTransfer
 from marketplace.selectors.ledger import ledger_integrity_problems
-from marketplace.services.ledger import time_account_for_member, time_transfer_create
+from marketplace.services.ledger import (
+    TRANSFER_SCOPE_FORM,
+    time_account_for_member,
+    time_transfer_create_once,
+)
 from tests.concurrency import run_concurrently
 from tests.factories import MembershipFactory
 
@@ -27,24 +32,27 @@ def test_concurrent_transfers_lose_nothing_and_respect_every_limit():
     def worker(seed: int):
         def work():
             rng = random.Random(seed)
-            done, refused = 0, 0
-            for n in range(TRANSFERS_PER_THREAD):
-                payer, payee = rng.sample(ids, 2)
+            calls = [(rng.sample(ids, 2), rng.randint(1, 90)) for _ in range(TRANSFERS_PER_THREAD)]
+            calls[1] = calls[0]  # every thread retries its first transfer: it counts once
+            given, refused = {}, 0
+            for n, ((payer, payee), minutes) in enumerate(calls):
+                key = f"{seed}-{0 if n == 1 else n}"
                 try:
-                    time_transfer_create(
+                    transfer = time_transfer_create_once(
+                        scope=TRANSFER_SCOPE_FORM,
+                        key=key,
                         actor=actor,
                         payer=TimeAccount(pk=payer),
                         payee=TimeAccount(pk=payee),
-                        minutes=rng.randint(1, 90),
-                        # every thread retries its first transfer: it must count once
-                        idempotency_key=f"{seed}-{0 if n == 1 else n}",
+                        minutes=minutes,
                     )
-                    done += 1
                 except MarketplaceError as exc:
                     if exc.code != "credit_limit":
                         raise
                     refused += 1
-            return done, refused
+                else:
+                    assert given.setdefault(key, transfer.pk) == transfer.pk
+            return given, refused
 
         return work
 
@@ -53,15 +61,15 @@ def test_concurrent_transfers_lose_nothing_and_respect_every_limit():
 
     # then no thread met anything but a credit-limit refusal
     assert all(isinstance(r, tuple) for r in results), results
-    assert sum(done + refused for done, refused in results) == THREADS * TRANSFERS_PER_THREAD
     # and nothing was lost: each balance equals its history, the sum is zero
     assert ledger_integrity_problems() == []
     balances = dict(TimeAccount.objects.values_list("pk", "balance_minutes"))
     assert sum(balances.values()) == 0
     assert all(balance >= -120 for balance in balances.values())
-    # a retried key wrote once
-    keys = list(TimeTransfer.objects.values_list("idempotency_key", flat=True))
-    assert len(keys) == len(set(keys)) >= THREADS
+    # one transfer per key that went through, and one key per transfer: a retry wrote once
+    given = [pk for keys, _refused in results for pk in keys.values()]
+    assert sorted(given) == list(TimeTransfer.objects.order_by("id").values_list("id", flat=True))
+    assert IdempotencyRecord.objects.count() == len(given) >= THREADS
     # no lost update: replaying the history in order gives every stored running balance
     # (transfers touching one account were serialized by its lock, in id order)
     replay = dict.fromkeys(ids, 0)

@@ -56,6 +56,14 @@ def test_give_hours_form(member_client, member, other):
     assert TimeTransfer.objects.get().minutes == 75
     other.refresh_from_db()
     assert other.balance_minutes == 75
+    # the same token with other values (the page sent again from the history)
+    reused = member_client.post("/heures/donner/", payload | {"hours": 2})
+    assert reused.status_code == 409
+    assert "Ce formulaire a déjà été envoyé avec d’autres valeurs" in reused.content.decode()
+    assert reused.context["form"].is_bound
+    assert TimeTransfer.objects.count() == 1
+    other.refresh_from_db()
+    assert other.balance_minutes == 75
 
 
 def test_give_hours_over_the_limit_re_renders_the_form(member_client, other):

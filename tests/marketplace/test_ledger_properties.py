@@ -7,13 +7,16 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from backend.core.errors import ConflictError
 from marketplace.errors import MarketplaceError
 from marketplace.models import TimeAccount, TimeTransfer
 from marketplace.selectors.ledger import ledger_integrity_problems
 from marketplace.services.ledger import (
+    TRANSFER_SCOPE_FORM,
     time_account_cooperative,
     time_account_for_member,
     time_transfer_create,
+    time_transfer_create_once,
     time_transfer_reverse,
 )
 from tests.factories import MembershipFactory
@@ -39,7 +42,7 @@ class LedgerMachine(RuleBasedStateMachine):
         TimeAccount.objects.update(credit_limit_minutes=LIMIT)
         self.actor = members[0].owner_member.user
         self.balances = [0] * ACCOUNTS
-        self.by_key: dict[str, int] = {}
+        self.by_key: dict[str, tuple[int, tuple[int, int, int]]] = {}
         self.transfers: list[tuple[int, int, int, int]] = []  # (pk, payer, payee, minutes)
         self.reversed: set[int] = set()
         self.reversals: set[int] = set()
@@ -64,26 +67,37 @@ class LedgerMachine(RuleBasedStateMachine):
             "payer": self.accounts[payer],
             "payee": self.accounts[payee],
             "minutes": minutes,
-            "idempotency_key": key,
         }
-        if payer == payee:
+
+        def create() -> TimeTransfer:
+            if key is None:
+                return time_transfer_create(**call)
+            return time_transfer_create_once(scope=TRANSFER_SCOPE_FORM, key=key, **call)
+
+        if key in self.by_key:
+            first_pk, first_call = self.by_key[key]
+            if first_call == (payer, payee, minutes):
+                # a retry: the first transfer comes back and nothing more is written
+                assert create().pk == first_pk
+            else:  # the key with another transfer: refused, nothing written
+                with pytest.raises(ConflictError) as err:
+                    create()
+                assert err.value.code == "idempotency_key_reused"
+        elif payer == payee:
             with pytest.raises(MarketplaceError) as err:
-                time_transfer_create(**call)
+                create()
             assert err.value.code == "self_transfer"
-        elif key in self.by_key:
-            # a retry: the first transfer comes back and nothing more is written
-            assert time_transfer_create(**call).pk == self.by_key[key]
         elif self.balances[payer] - minutes < -LIMIT:
             with pytest.raises(MarketplaceError) as err:
-                time_transfer_create(**call)
+                create()
             assert err.value.code == "credit_limit"
         else:
-            done = time_transfer_create(**call)
+            done = create()
             self.balances[payer] -= minutes
             self.balances[payee] += minutes
             self.transfers.append((done.pk, payer, payee, minutes))
             if key:
-                self.by_key[key] = done.pk
+                self.by_key[key] = (done.pk, (payer, payee, minutes))
             assert self._count() == before + 1
             return
         assert self._count() == before

@@ -422,6 +422,31 @@ def test_coordinator_allocates_through_the_page(
     assert Fund.objects.get().available_cents == 0
 
 
+def test_allocation_form_sent_twice_allocates_once(
+    coordinator_client, project, paid_contribution_factory
+):
+    paid_contribution_factory(amount_cents=5_000)
+    fund = Fund.objects.get()
+    data = {
+        "source": str(fund.pk),
+        "project": str(project.pk),
+        "amount": "20",
+        "allocated_on": "2026-05-04",
+        "note": "Outils",
+        "idempotency_token": "t1",
+    }
+    first = coordinator_client.post("/fonds/gestion/affectation/", data)
+    assert coordinator_client.post("/fonds/gestion/affectation/", data).status_code == 302
+    assert first.status_code == 302
+    # the same token with another amount (the page sent again from the history)
+    reused = coordinator_client.post("/fonds/gestion/affectation/", data | {"amount": "30"})
+    assert reused.status_code == 409
+    assert "Ce formulaire a déjà été envoyé avec d’autres valeurs" in reused.content.decode()
+    assert reused.context["form"].is_bound
+    assert FundAllocation.objects.count() == 1
+    assert Fund.objects.get().allocated_cents == 2_000
+
+
 @pytest.mark.parametrize("rows", [10, 60])
 def test_manage_page_query_count_does_not_grow(
     coordinator_client, member, paid_contribution_factory, rows, django_assert_max_num_queries
@@ -473,7 +498,7 @@ def test_the_forms_token_with_another_pledge_is_a_409_and_writes_nothing(client)
     # the same token (a page kept open, sent again) with another amount
     reused = client.post("/contribuer/", _form(amount_choice="other", other_amount="35"))
     assert reused.status_code == 409
-    assert "a déjà servi pour une autre requête" in reused.content.decode()
+    assert "Ce formulaire a déjà été envoyé avec d’autres valeurs" in reused.content.decode()
     assert Contribution.objects.count() == 1
     # the same token and pledge: the first contribution's page again
     again = client.post("/contribuer/", _form())

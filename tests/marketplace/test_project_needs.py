@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backend.core.models import OutboxEmail
 from governance.models import Membership
-from marketplace.models import Listing, NeedAlert, ProjectTimeGiver
+from marketplace.models import Listing, NeedAlert, ProjectTimeGiver, TimeTransfer
 from marketplace.services.exchanges import exchange_create, exchange_transition
 from marketplace.services.ledger import (
     time_account_for_member,
@@ -177,6 +177,28 @@ def test_confirmed_help_on_a_request_counts_as_hours_given_to_the_need(
     exchange_transition(actor=owner, exchange=exchange, action="confirm")
     need = ProjectNeed.objects.get(project=voted_project, skill__slug="menuiserie")
     assert need.given_minutes == 90
+
+
+def test_reversing_the_payment_of_help_takes_its_hours_off_the_need(
+    coordinator, voted_project, colleges
+):
+    _move(coordinator, voted_project, "selected")
+    helper = MembershipFactory(college=colleges["beneficiaires"])
+    request = Listing.objects.get(need_skill__slug="menuiserie")
+    owner = voted_project.created_by
+    for minutes in (90, 30):
+        exchange = exchange_create(actor=helper.user, listing=request, minutes=minutes)
+        exchange = exchange_transition(actor=owner, exchange=exchange, action="accept")
+        exchange = exchange_transition(actor=helper.user, exchange=exchange, action="done")
+        exchange_transition(actor=owner, exchange=exchange, action="confirm")
+    mistake = TimeTransfer.objects.get(exchange__listing=request, minutes=30)
+    time_transfer_reverse(actor=coordinator, transfer=mistake)
+    need = ProjectNeed.objects.get(project=voted_project, skill__slug="menuiserie")
+    assert need.given_minutes == 90
+    # another need of the project is untouched
+    assert set(ProjectNeed.objects.exclude(pk=need.pk).values_list("given_minutes", flat=True)) <= {
+        0
+    }
 
 
 # ---------------------------------------------------------------- e-mails, one a week
