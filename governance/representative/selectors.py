@@ -20,11 +20,15 @@ def electing_college() -> College | None:
 
 
 def election_list() -> QuerySet[RepresentativeElection]:
-    return RepresentativeElection.objects.select_related(
-        "college", "vote", "mandate__membership__user"
-    ).annotate(
-        candidate_count=Count("candidacies", filter=Q(candidacies__withdrawn_at__isnull=True))
-    )
+    return (
+        RepresentativeElection.objects.select_related(
+            "college", "vote", "mandate__membership__user"
+        )
+        .annotate(
+            candidate_count=Count("candidacies", filter=Q(candidacies__withdrawn_at__isnull=True))
+        )
+        .order_by("-created_at", "-id")
+    )  # an aggregate query does not take Meta.ordering
 
 
 def election_get(pk: int) -> RepresentativeElection | None:
