@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from governance.federation import FederationSection, federation_section_register
 from projects.models import RankingSnapshot
-from projects.ranking_criteria import ranking_criterion
+from projects.selectors import ranking_extra_criteria
 
 
 def ranking_formula() -> dict:
@@ -35,10 +35,8 @@ def ranking_formula() -> dict:
         }
     # An optional criterion (the compass score) is part of the formula once weighed.
     extra = [
-        {"code": key, "label": criterion.label if criterion else key, "weight": weight}
-        for key, weight in sorted(((latest or {}).get("extra_weights") or {}).items())
-        if weight > 0
-        for criterion in [ranking_criterion(key)]
+        {"code": term["key"], "label": term["label"], "weight": term["weight"]}
+        for term in ranking_extra_criteria((latest or {}).get("extra_weights"))
     ]
     return {
         "formula": _(

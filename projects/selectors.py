@@ -104,17 +104,15 @@ def ranking_latest_snapshot() -> RankingSnapshot | None:
     return RankingSnapshot.objects.order_by("-published_at", "-id").first()
 
 
-def ranking_extra_criteria(snapshot: RankingSnapshot | None) -> list[dict]:
-    """The optional criteria a published ranking weighed (weight > 0), with their label:
-    the terms its published formula adds."""
+def ranking_extra_criteria(extra_weights: dict[str, int] | None) -> list[dict]:
+    """The optional criteria a ranking weighs (weight > 0) with their label, from its
+    ``extra_weights``: the terms its published formula adds (ranking page, federation)."""
     from projects.ranking_criteria import ranking_criterion
 
-    if snapshot is None:
-        return []
     out = []
-    for key, weight in sorted((snapshot.extra_weights or {}).items()):
-        criterion = ranking_criterion(key)
+    for key, weight in sorted((extra_weights or {}).items()):
         if weight > 0:
+            criterion = ranking_criterion(key)
             out.append(
                 {"key": key, "weight": weight, "label": criterion.label if criterion else key}
             )

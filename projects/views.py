@@ -435,7 +435,9 @@ def _ranking_context(request: HttpRequest, snapshot) -> dict:
     )
     return {
         "snapshot": snapshot,
-        "extra_criteria": selectors.ranking_extra_criteria(snapshot),
+        "extra_criteria": selectors.ranking_extra_criteria(
+            snapshot.extra_weights if snapshot else None
+        ),
         # A page of entries: the whole ranking of a national network is thousands.
         "page": entries,
         "entries": entries,

@@ -128,7 +128,8 @@ def _vote_outcome_refusal(project: Project) -> ProjectError:
 def _vote_tie_tell(*, vote, tied: list[int]) -> None:
     """The coordinators choose among tied projects: each told once, in their language (the
     outbox is written in the count's transaction, sent once it commits)."""
-    options = [o for o in vote.options.order_by("position", "id") if o.project_ref in set(tied)]
+    tied_refs = set(tied)
+    options = [o for o in vote.options.order_by("position", "id") if o.project_ref in tied_refs]
     for coordinator in coordinators():
         email_user(
             user=coordinator,
